@@ -1,0 +1,63 @@
+/* main.c: sluice's entry point: global options and dispatch to one command. */
+#include "cli/cli.h"
+#include "common/common.h"
+
+#include <string.h>
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    { "publish", sl_cmd_publish, "send a JSON array or NDJSON file to a Kafka topic" },
+    { "land", sl_cmd_land, "consume a topic (or read a file) and land Parquet tables in a lake" },
+    { "sql", sl_cmd_sql, "run SQL on the lake's tables" },
+    { "report", sl_cmd_report, "answer the business questions on the lake in one page" },
+    { "ddl", sl_cmd_ddl, "print CREATE TABLE statements for Hive, Spark, Trino or DuckDB" },
+    { "broker", sl_cmd_broker, "run an embedded Kafka-protocol broker (for demos and tests)" },
+    { "demo", sl_cmd_demo, "run the whole pipeline on the embedded broker" },
+    { "gen", sl_cmd_gen, "generate realistic assessment attempts" },
+    { "mapping", sl_cmd_mapping, "check or show a table mapping" },
+    { "inspect", sl_cmd_inspect, "show a Parquet file's schema, row groups, statistics, rows" },
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: sluice COMMAND [OPTIONS]\n\n"
+               "Lands Kafka event streams in HDFS or a local folder as Parquet tables.\n\n"
+               "Commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\nOptions:\n"
+               "  -h, --help     this help\n"
+               "  -V, --version  print the version\n\n"
+               "Run 'sluice COMMAND --help' for a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *a = argv[1];
+    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0 || strcmp(a, "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0 || strcmp(a, "version") == 0) {
+        printf("%s\n", sl_version_line());
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(a, commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    if (a[0] == '-')
+        fprintf(stderr, "sluice: unknown option '%s'\n", a);
+    else
+        fprintf(stderr, "sluice: unknown command '%s'\n", a);
+    fprintf(stderr, "Run 'sluice --help' for the list of commands.\n");
+    return 2;
+}
