@@ -1,6 +1,6 @@
 /*
  * map.h: table mappings. A mapping (a JSON file, or a built-in one compiled from
- * mappings/*.json) declares tables; a mapper turns one message into rows of
+ * mappings/NAME.json) declares tables; a mapper turns one message into rows of
  * those tables, typed, or says why the message must be quarantined.
  *
  * A message is all or nothing: either every row it yields is produced, or none
@@ -19,8 +19,12 @@
 typedef struct sl_mapping sl_mapping;
 
 /* Loads a mapping from JSON text / a file / the built-in set ("assessments",
- * "game-events"). `name_or_path`: a built-in name, else a file path.
- * Errors are precise: "mapping.json: tables[1].columns[3].type: unknown type 'int'". */
+ * "game-events"). `name_or_path`: a built-in name, else a file path (at most
+ * 16 MiB). The language is described in docs/MAPPING.md. Returns a mapping
+ * owned by the caller (free with sl_mapping_destroy), or NULL with errstr set.
+ * Errors are precise: "mapping.json: tables[1].columns[3].type: unknown type 'int'
+ * (expected one of ...)". A loaded mapping is immutable: several mappers (one
+ * per thread) may share it. `source_name` is used in messages (copied). */
 sl_mapping *sl_mapping_parse(const char *text, size_t len, const char *source_name,
                              char *errstr, size_t errstr_size);
 sl_mapping *sl_mapping_load(const char *name_or_path, char *errstr, size_t errstr_size);
@@ -32,6 +36,11 @@ const char *sl_mapping_builtin_text(const char *name, size_t *len);
 const char *sl_mapping_builtin_name(size_t i);
 
 const char *sl_mapping_name(const sl_mapping *m);
+/* The mapping's "description" ("" when none). Borrowed. */
+const char *sl_mapping_description(const sl_mapping *m);
+/* Appends a human-readable summary (tables, row paths, partitions, columns with
+ * their types and sources, dedupe key, routing) to out. SL_OK or SL_ERR_NOMEM. */
+sl_err sl_mapping_describe(const sl_mapping *m, sl_buf *out);
 size_t sl_mapping_ntables(const sl_mapping *m);
 /* Table i: its name and its columns in order (includes the provenance columns
  * _topic, _partition, _offset, _timestamp at the end). Borrowed from the mapping. */
@@ -74,10 +83,19 @@ typedef struct sl_map_result {
     const char *dedupe_key;       /* NULL when the mapping has none; not NUL-terminated */
     size_t dedupe_key_len;
     uint64_t extra_keys;          /* unknown keys seen (counted, ignored) */
+    const char *tenant;           /* the mapping's tenant value ([a-z0-9_-]{1,64}); NULL when
+                                     the mapping names no tenant path; not NUL-terminated */
+    size_t tenant_len;
+    int unmatched;                /* 1: the message matched no table and the mapping says
+                                     "unmatched": "skip" (every table has zero rows) */
 } sl_map_result;
 
-/* Maps one message. On SL_MAP_OK, *out describes the rows (valid until the next
- * call). On SL_MAP_QUARANTINE, reason holds "what and where", e.g.
+/* Maps one message (msg is borrowed and must stay valid while the rows are
+ * used). origin may be NULL (provenance cells are then null). On SL_MAP_OK,
+ * *out describes the rows (valid until the next call); a message the mapping
+ * routes nowhere under "unmatched": "skip" is SL_MAP_OK with zero rows and
+ * out->unmatched set. On SL_MAP_QUARANTINE, *out is NULL and reason holds
+ * "what and where" (valid UTF-8, cut to reason_size), e.g.
  * "invalid JSON: invalid UTF-8 at byte 1234" or
  * "sequences.counts.total: expected an integer, got 3.5". */
 sl_map_status sl_mapper_map(sl_mapper *mp, const char *msg, size_t len, const sl_origin *origin,
@@ -87,9 +105,34 @@ sl_map_status sl_mapper_map(sl_mapper *mp, const char *msg, size_t len, const sl
 void sl_quarantine_row(sl_value *row, const char *reason, const char *msg, size_t len,
                        const sl_origin *origin);
 
+/* ---- time text (also used by other modules) ----
+ * Parses an ISO 8601 timestamp ("2018-01-23T14:23:19.082Z"; 'T', 't' or ' '
+ * between date and time; seconds optional; fraction of 1 or more digits, digits past
+ * the sixth dropped; zone "Z", "+HH:MM", "+HHMM", "+HH" or none (= UTC); a date
+ * alone is midnight UTC) or epoch seconds ("1516717442.735266", optional '-',
+ * parsed as decimal digits, never through a double) into microseconds since
+ * 1970-01-01T00:00:00Z. Returns 0, or -1 when the text is not one of these forms
+ * or out of range. */
+int sl_map_parse_timestamp(const char *s, size_t n, int64_t *us);
+/* Days since 1970-01-01 of a proleptic Gregorian date (month 1-12, day 1-31). */
+int64_t sl_map_days_from_civil(int64_t y, unsigned m, unsigned d);
+/* The UTC date (days since the epoch) of a timestamp in microseconds (floor). */
+int32_t sl_map_date_of_us(int64_t us);
+
+/* Limits on what one message may yield (defaults: 1,000,000 rows and 16 Mi
+ * cells over all tables); a message over them is quarantined ("message yields
+ * more than ..."), so a hostile message cannot exhaust memory. 0 keeps a limit. */
+void sl_mapper_set_limits(sl_mapper *mp, size_t max_rows, size_t max_cells);
+
 /* ---- dedupe window ----
  * Remembers the last `capacity` keys (FIFO eviction), per scope (tenant and
- * partition are folded into the key by the caller). */
+ * partition are folded into the key by the caller). O(1) per call; memory is
+ * 24 to 40 bytes per key of capacity, whatever the key length, allocated once
+ * by sl_dedupe_new (NULL when out of memory).
+ * Keys are stored as 64-bit hashes, not as bytes: two distinct keys collide
+ * (the second is wrongly reported as seen) with probability about n / 2^64 for
+ * a window holding n keys, i.e. 5e-13 per lookup at n = 10 million.
+ * Adding a key already in the window is a no-op (it keeps its first position). */
 typedef struct sl_dedupe sl_dedupe;
 sl_dedupe *sl_dedupe_new(size_t capacity);
 void sl_dedupe_destroy(sl_dedupe *d);

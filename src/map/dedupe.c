@@ -1,0 +1,153 @@
+/*
+ * dedupe.c: the dedupe window (map.h). Keys are stored as 64-bit hashes only:
+ * a ring of the last `capacity` hashes in insertion order (for FIFO eviction)
+ * and an open-addressing set over the same hashes (linear probing, at most half
+ * full, backward-shift deletion), so seen/add/evict are O(1) and memory is
+ * 24 to 40 bytes per remembered key whatever the key length.
+ *
+ * Collisions: two distinct keys are confused only when their 64-bit hashes are
+ * equal. With n keys in the window, a new distinct key is wrongly reported as
+ * seen with probability about n / 2^64 (5e-13 for a window of ten million), i.e.
+ * one wrongly dropped message per ~2e12 lookups at that size.
+ */
+#include "map/map.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct sl_dedupe {
+    size_t capacity;
+    uint64_t *ring;   /* capacity entries; oldest at head */
+    size_t head, count;
+    uint64_t *slots;  /* 0 = empty; hashes are never 0 */
+    size_t mask;
+};
+
+static uint64_t fmix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= UINT64_C(0xff51afd7ed558ccd);
+    x ^= x >> 33;
+    x *= UINT64_C(0xc4ceb9fe1a85ec53);
+    x ^= x >> 33;
+    return x;
+}
+
+/* A 64-bit hash of the key bytes: 8-byte words mixed one by one, then the
+ * length and a final avalanche. Never returns 0 (0 marks an empty slot). */
+static uint64_t key_hash(const void *key, size_t len)
+{
+    const unsigned char *p = key;
+    uint64_t h = UINT64_C(0x9e3779b97f4a7c15);
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h ^= fmix64(w + UINT64_C(0x632be59bd9b4e019));
+        h = ((h << 29) | (h >> 35)) * UINT64_C(0x9e3779b97f4a7c15);
+    }
+    if (i < len) {
+        uint64_t w = 0;
+        memcpy(&w, p + i, len - i);
+        h ^= fmix64(w + UINT64_C(0x94d049bb133111eb) + (len - i));
+        h = ((h << 29) | (h >> 35)) * UINT64_C(0x9e3779b97f4a7c15);
+    }
+    h = fmix64(h ^ (uint64_t)len);
+    return h ? h : 1;
+}
+
+sl_dedupe *sl_dedupe_new(size_t capacity)
+{
+    sl_dedupe *d = calloc(1, sizeof *d);
+    if (!d)
+        return NULL;
+    d->capacity = capacity;
+    size_t nslots = 16;
+    while (nslots < capacity * 2) {
+        if (nslots > SIZE_MAX / 16)
+            goto err;
+        nslots *= 2;
+    }
+    if (capacity > SIZE_MAX / sizeof(uint64_t))
+        goto err;
+    d->ring = malloc((capacity ? capacity : 1) * sizeof(uint64_t));
+    d->slots = calloc(nslots, sizeof(uint64_t));
+    if (!d->ring || !d->slots)
+        goto err;
+    d->mask = nslots - 1;
+    return d;
+err:
+    sl_dedupe_destroy(d);
+    return NULL;
+}
+
+void sl_dedupe_destroy(sl_dedupe *d)
+{
+    if (!d)
+        return;
+    free(d->ring);
+    free(d->slots);
+    free(d);
+}
+
+/* The slot holding h, or the empty slot where it would go. */
+static size_t find_slot(const sl_dedupe *d, uint64_t h)
+{
+    size_t i = (size_t)h & d->mask;
+    while (d->slots[i] != 0 && d->slots[i] != h)
+        i = (i + 1) & d->mask;
+    return i;
+}
+
+/* Removes h from the set, shifting later entries of its probe run back so that
+ * no lookup ever stops early at the hole. */
+static void set_remove(sl_dedupe *d, uint64_t h)
+{
+    size_t i = find_slot(d, h);
+    if (d->slots[i] == 0)
+        return;
+    size_t j = i;
+    for (;;) {
+        j = (j + 1) & d->mask;
+        if (d->slots[j] == 0)
+            break;
+        size_t home = (size_t)d->slots[j] & d->mask;
+        /* Move slots[j] into the hole at i unless its home lies cyclically in (i, j]. */
+        int home_in_range = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+        if (!home_in_range) {
+            d->slots[i] = d->slots[j];
+            i = j;
+        }
+    }
+    d->slots[i] = 0;
+}
+
+int sl_dedupe_seen(const sl_dedupe *d, const void *key, size_t len)
+{
+    if (d->capacity == 0)
+        return 0;
+    uint64_t h = key_hash(key, len);
+    return d->slots[find_slot(d, h)] == h;
+}
+
+sl_err sl_dedupe_add(sl_dedupe *d, const void *key, size_t len)
+{
+    if (d->capacity == 0)
+        return SL_OK;
+    uint64_t h = key_hash(key, len);
+    size_t i = find_slot(d, h);
+    if (d->slots[i] == h)
+        return SL_OK; /* already in the window: it keeps its first position */
+    if (d->count == d->capacity) {
+        set_remove(d, d->ring[d->head]);
+        d->head = (d->head + 1) % d->capacity;
+        d->count--;
+        i = find_slot(d, h); /* the removal may have moved the probe run */
+    }
+    d->slots[i] = h;
+    d->ring[(d->head + d->count) % d->capacity] = h;
+    d->count++;
+    return SL_OK;
+}
+
+size_t sl_dedupe_count(const sl_dedupe *d) { return d->count; }

@@ -1,0 +1,120 @@
+/* test_dedupe.c: the dedupe window (map.h): membership, FIFO eviction at
+ * capacity, re-adding, and a long run checked against a plain reference. */
+#include "t.h"
+
+#include "map/map.h"
+
+static void key_of(unsigned i, char *buf, size_t *len)
+{
+    *len = (size_t)snprintf(buf, 32, "5a67%020u", i); /* keen_id-like, 24 chars */
+}
+
+static void test_window_basics(void)
+{
+    sl_dedupe *d = sl_dedupe_new(3);
+    REQUIRE(d);
+    CHECK_EQ_INT(sl_dedupe_count(d), 0);
+    CHECK(!sl_dedupe_seen(d, "a", 1));
+    CHECK(sl_dedupe_add(d, "a", 1) == SL_OK);
+    CHECK(sl_dedupe_seen(d, "a", 1));
+    CHECK(!sl_dedupe_seen(d, "b", 1));
+    CHECK(!sl_dedupe_seen(d, "a", 0));   /* the empty key is a different key */
+    CHECK(!sl_dedupe_seen(d, "aa", 2));
+    CHECK(sl_dedupe_add(d, "b", 1) == SL_OK);
+    CHECK(sl_dedupe_add(d, "c", 1) == SL_OK);
+    CHECK_EQ_INT(sl_dedupe_count(d), 3);
+    /* Re-adding a key already in the window changes nothing (it keeps its place). */
+    CHECK(sl_dedupe_add(d, "a", 1) == SL_OK);
+    CHECK_EQ_INT(sl_dedupe_count(d), 3);
+    /* A fourth key evicts the oldest, "a". */
+    CHECK(sl_dedupe_add(d, "d", 1) == SL_OK);
+    CHECK_EQ_INT(sl_dedupe_count(d), 3);
+    CHECK(!sl_dedupe_seen(d, "a", 1));
+    CHECK(sl_dedupe_seen(d, "b", 1));
+    CHECK(sl_dedupe_seen(d, "c", 1));
+    CHECK(sl_dedupe_seen(d, "d", 1));
+    /* Then "b", then "c". */
+    CHECK(sl_dedupe_add(d, "e", 1) == SL_OK);
+    CHECK(!sl_dedupe_seen(d, "b", 1));
+    CHECK(sl_dedupe_add(d, "a", 1) == SL_OK);
+    CHECK(!sl_dedupe_seen(d, "c", 1));
+    CHECK(sl_dedupe_seen(d, "a", 1) && sl_dedupe_seen(d, "d", 1) && sl_dedupe_seen(d, "e", 1));
+    sl_dedupe_destroy(d);
+}
+
+static void test_zero_capacity(void)
+{
+    sl_dedupe *d = sl_dedupe_new(0);
+    REQUIRE(d);
+    CHECK(sl_dedupe_add(d, "a", 1) == SL_OK);
+    CHECK(!sl_dedupe_seen(d, "a", 1));
+    CHECK_EQ_INT(sl_dedupe_count(d), 0);
+    sl_dedupe_destroy(d);
+    sl_dedupe_destroy(NULL);
+}
+
+/* 200,000 keys through a window of 1,000: after each add, the last 1,000
+ * distinct keys are seen and the 1,001st is not (checks eviction and the
+ * backward-shift deletion under heavy churn). */
+static void test_long_run(void)
+{
+    enum { CAP = 1000, N = 200000 };
+    sl_dedupe *d = sl_dedupe_new(CAP);
+    REQUIRE(d);
+    char k[32];
+    size_t n;
+    size_t bad = 0;
+    for (unsigned i = 0; i < N; i++) {
+        key_of(i, k, &n);
+        if (sl_dedupe_seen(d, k, n))
+            bad++;
+        REQUIRE(sl_dedupe_add(d, k, n) == SL_OK);
+        if (i % 997 == 0) {
+            for (unsigned j = i >= CAP ? i - CAP + 1 : 0; j <= i; j++) {
+                key_of(j, k, &n);
+                if (!sl_dedupe_seen(d, k, n))
+                    bad++;
+            }
+            if (i >= CAP) {
+                key_of(i - CAP, k, &n);
+                if (sl_dedupe_seen(d, k, n))
+                    bad++;
+            }
+        }
+    }
+    CHECK_EQ_INT(bad, 0);
+    CHECK_EQ_INT(sl_dedupe_count(d), CAP);
+    sl_dedupe_destroy(d);
+}
+
+/* The pattern of the data: ~1.2% duplicates arriving soon after the original. */
+static void test_duplicates_dropped(void)
+{
+    sl_dedupe *d = sl_dedupe_new(100);
+    REQUIRE(d);
+    char k[32];
+    size_t n;
+    unsigned dropped = 0, landed = 0;
+    for (unsigned i = 0; i < 3280; i++) {
+        unsigned id = (i % 80 == 79) ? i - 5 : i; /* every 80th record repeats one 5 back */
+        key_of(id, k, &n);
+        if (sl_dedupe_seen(d, k, n)) {
+            dropped++;
+            continue;
+        }
+        landed++;
+        REQUIRE(sl_dedupe_add(d, k, n) == SL_OK);
+    }
+    CHECK_EQ_INT(dropped, 41);
+    CHECK_EQ_INT(landed, 3280 - 41);
+    sl_dedupe_destroy(d);
+}
+
+int main(void)
+{
+    T_RUN(test_window_basics);
+    T_RUN(test_zero_capacity);
+    T_RUN(test_long_run);
+    T_RUN(test_duplicates_dropped);
+    return t_done();
+}
