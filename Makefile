@@ -60,6 +60,9 @@ build/bench/%: build/obj/bench/%.o build/libsluice.a
 	@mkdir -p $(dir $@)
 	$(CC) $(OPT) -o $@ $^ $(PKG_LIBS)
 
+# bench/json_parse compares against jansson and cJSON: linked into that bench only.
+build/bench/json_parse: PKG_LIBS += -ljansson -lcjson
+
 # Built-in mappings: each mappings/NAME.json becomes a C string table (see src/map/map.h).
 build/embedded/mappings.c: $(MAPPING_FILES) scripts/embed-mappings.sh
 	@mkdir -p $(dir $@)

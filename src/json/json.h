@@ -64,7 +64,10 @@ typedef struct sl_json_opts {
 /* What went wrong and where. offset is a byte offset into the parsed text;
  * line and column (1-based, column counts bytes) are computed from it. */
 typedef struct sl_json_error {
-    const char *msg;   /* static text, e.g. "invalid UTF-8", "trailing characters" */
+    const char *msg;   /* static text, e.g. "invalid UTF-8", "trailing characters"; the
+                        * two messages that name something ("duplicate key 'x'",
+                        * "nesting deeper than N") live in the parser and stay valid
+                        * until its next parse or destroy */
     size_t offset;
     size_t line;
     size_t column;
@@ -114,7 +117,8 @@ static inline const char *sl_json_get_str(const sl_json_val *v, size_t *len)
     return v->u.s;
 }
 /* Looks a member up by name in an object (linear in the member count).
- * Returns the value cell or NULL. */
+ * Returns the value cell of the first member with that name, or NULL (also when
+ * obj is not an object). */
 const sl_json_val *sl_json_obj_get(const sl_json_val *obj, const char *key, size_t key_len);
 /* Element i of an array (linear walk), or NULL. */
 const sl_json_val *sl_json_arr_get(const sl_json_val *arr, size_t i);
@@ -145,13 +149,22 @@ typedef struct sl_json_record {
 } sl_json_record;
 
 /* Reads from fd (borrowed; not closed). name is used in messages (e.g. the file
- * name). max_record is the largest record accepted (0: 64 MiB). Returns NULL on
- * out-of-memory. */
+ * name; copied). max_record is the largest record accepted (0: 64 MiB). A UTF-8
+ * BOM at the start of the input is skipped (offsets still count its 3 bytes).
+ * Memory: about two reads (1 MiB each) plus the largest record. Returns NULL on
+ * out-of-memory. Owned by the caller; free with sl_json_stream_destroy. */
 sl_json_stream *sl_json_stream_new(int fd, const char *name, sl_json_format fmt, size_t max_record);
 /* Next record: SL_OK with *rec filled; SL_ERR_NOTFOUND at the end; SL_ERR_PARSE /
- * SL_ERR_LIMIT / SL_ERR_IO with errstr ("FILE: line L, column C: what"). */
+ * SL_ERR_LIMIT / SL_ERR_IO / SL_ERR_NOMEM with errstr ("FILE: line L, column C:
+ * what"). Errors are final (every later call repeats them), except SL_ERR_LIMIT
+ * in NDJSON: the over-long line is skipped (its ordinal is used up) and the next
+ * call goes on with the following line. */
 sl_err sl_json_stream_next(sl_json_stream *s, sl_json_record *rec, char *errstr, size_t errstr_size);
-/* Bytes consumed so far (for progress). */
+/* Sets how many bytes each read(2) asks for (default 1 MiB; minimum 1). For tests
+ * that split records across reads; call before the first sl_json_stream_next. */
+void sl_json_stream_set_read_size(sl_json_stream *s, size_t n);
+/* Bytes consumed so far (for progress): the input offset just past the last
+ * record handed out (or of the error). */
 uint64_t sl_json_stream_bytes(const sl_json_stream *s);
 sl_json_format sl_json_stream_format(const sl_json_stream *s);
 void sl_json_stream_destroy(sl_json_stream *s);
