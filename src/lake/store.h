@@ -22,6 +22,12 @@ typedef struct sl_store_file sl_store_file;
 typedef struct sl_store_opts {
     unsigned dir_mode;    /* 0: 0750 */
     unsigned file_mode;   /* 0: 0640 */
+    int existing_only;    /* 1: open an existing lake only: a missing root is SL_ERR_NOTFOUND
+                             instead of being created (readers: sql, report) */
+    /* Local only: 1 = fsync every file at finish and every folder at rename/mkdir
+     * (for a lake on a file system shared with heavy writers); 0 (default) = make
+     * things durable in batches at sl_store_sync (one syncfs(2)). */
+    int fsync_each;
     /* WebHDFS only (ignored by the local store): */
     const char *user;           /* simple auth user.name; NULL: HADOOP_USER_NAME, else login */
     const char *token;          /* delegation token; NULL: HADOOP_TOKEN */
@@ -31,11 +37,13 @@ typedef struct sl_store_opts {
     int timeout_ms;             /* per request; 0: 60000 */
 } sl_store_opts;
 
-typedef struct sl_store_stat {
+/* What sl_store_stat and sl_store_list report about a path. (The type is
+ * sl_store_info because sl_store_stat is the function: C has one namespace for both.) */
+typedef struct sl_store_info {
     int is_dir;
     uint64_t size;
     int64_t mtime_ms;
-} sl_store_stat;
+} sl_store_info;
 
 /* Opens a store for a URI: a local path ("/data/lake", "lake", "file:///x") or
  * "webhdfs://host:port[,host2:port]/path" / "swebhdfs://...". opts may be NULL.
@@ -53,22 +61,24 @@ sl_err sl_store_mkdirs(sl_store *s, const char *path, char *errstr, size_t errst
 sl_err sl_store_create(sl_store *s, const char *path, sl_store_file **out, char *errstr, size_t errstr_size);
 /* An sl_out writing into the file (borrowed from f). */
 sl_out sl_store_file_out(sl_store_file *f);
-/* Finishes the file and makes it durable (local: fsync file; WebHDFS: upload done
- * and its length checked). Frees f whatever the result. */
+/* Finishes the file (local: flushed and closed; WebHDFS: upload done and its length
+ * checked). It is durable after the next sl_store_sync (at once on WebHDFS, and on
+ * a local store opened with fsync_each). Frees f whatever the result. */
 sl_err sl_store_file_finish(sl_store_file *f, char *errstr, size_t errstr_size);
 /* Abandons the file (removes what was written). Frees f. */
 void sl_store_file_abort(sl_store_file *f);
 
 /* Renames; SL_ERR_EXISTS if `to` exists (never overwrites), SL_ERR_NOTFOUND if
- * `from` does not. Local: rename + fsync of the folder(s). */
+ * `from` does not. Local: renameat2(RENAME_NOREPLACE) (link + unlink where the file
+ * system lacks it); durable after the next sl_store_sync, like finish. */
 sl_err sl_store_rename(sl_store *s, const char *from, const char *to, char *errstr, size_t errstr_size);
 /* Deletes a file (SL_OK if it did not exist) or, with recursive, a folder. */
 sl_err sl_store_delete(sl_store *s, const char *path, int recursive, char *errstr, size_t errstr_size);
-sl_err sl_store_stat(sl_store *s, const char *path, sl_store_stat *st, char *errstr, size_t errstr_size);
+sl_err sl_store_stat(sl_store *s, const char *path, sl_store_info *st, char *errstr, size_t errstr_size);
 
 /* Lists a folder's entries (names only, not paths), sorted by name. The callback
  * returns 0 to go on, non-zero to stop. SL_ERR_NOTFOUND if the folder is missing. */
-typedef int (*sl_store_list_cb)(void *ctx, const char *name, const sl_store_stat *st);
+typedef int (*sl_store_list_cb)(void *ctx, const char *name, const sl_store_info *st);
 sl_err sl_store_list(sl_store *s, const char *dir, sl_store_list_cb cb, void *ctx, char *errstr,
                      size_t errstr_size);
 
@@ -79,8 +89,13 @@ sl_err sl_store_read_all(sl_store *s, const char *path, sl_buf *buf, char *errst
 sl_err sl_store_open_in(sl_store *s, const char *path, sl_in *in, char *errstr, size_t errstr_size);
 void sl_store_in_close(sl_in *in);
 
-/* Writes a small file atomically and durably: temp name, finish (fsync), rename,
- * fsync of the folder. SL_ERR_EXISTS if the final name exists. */
+/* Makes every file finished and every rename done so far through this store
+ * durable (local: one syncfs(2) of the lake's file system, which also covers the
+ * new folders; a no-op for backends whose every step is durable). */
+sl_err sl_store_sync(sl_store *s, char *errstr, size_t errstr_size);
+
+/* Writes a small file atomically and durably: temp name, finish, sync, rename,
+ * sync. SL_ERR_EXISTS if the final name exists. */
 sl_err sl_store_put_atomic(sl_store *s, const char *path, const void *data, size_t n, char *errstr,
                            size_t errstr_size);
 
@@ -92,9 +107,11 @@ typedef struct sl_store_ops {
     sl_err (*create)(sl_store *s, const char *path, sl_store_file **out, char *errstr, size_t errstr_size);
     sl_err (*rename)(sl_store *s, const char *from, const char *to, char *errstr, size_t errstr_size);
     sl_err (*del)(sl_store *s, const char *path, int recursive, char *errstr, size_t errstr_size);
-    sl_err (*stat)(sl_store *s, const char *path, sl_store_stat *st, char *errstr, size_t errstr_size);
+    sl_err (*stat)(sl_store *s, const char *path, sl_store_info *st, char *errstr, size_t errstr_size);
     sl_err (*list)(sl_store *s, const char *dir, sl_store_list_cb cb, void *ctx, char *errstr, size_t errstr_size);
     sl_err (*open_in)(sl_store *s, const char *path, sl_in *in, char *errstr, size_t errstr_size);
+    /* optional (NULL: every step is durable by itself) */
+    sl_err (*sync)(sl_store *s, char *errstr, size_t errstr_size);
 } sl_store_ops;
 
 struct sl_store {

@@ -11,6 +11,19 @@
  * max_value), encoding_stats, column_orders, LogicalType + ConvertedType,
  * created_by = sl_version_line(), key/value metadata.
  *
+ * Writer statistics (per column chunk; page headers carry none): null_count
+ * always; min_value/max_value (never the deprecated min/max) ordered as
+ * parquet's TypeDefinedOrder says: signed for INT32/INT64/DATE/TIMESTAMP,
+ * false < true for BOOLEAN, unsigned bytes for STRING/BINARY, and for DOUBLE
+ * with NaN ignored and a zero bound written as -0.0 (min) / +0.0 (max). A chunk
+ * whose values are all null (or all NaN) gets null_count only. STRING/BINARY
+ * bounds are written exactly when both are <= 4096 bytes; when either is longer
+ * both are omitted (never truncated). INT96 columns get null_count only (their
+ * order is undefined). Buffering: pages are encoded and compressed as they fill
+ * (1 MiB or 20000 rows), so the memory held is about one compressed row group
+ * plus one page per column; sl_pq_writer_buffered_bytes() reports the PLAIN size
+ * of the rows of the open row group, which is what opts.row_group_bytes limits.
+ *
  * Reader: opens a file through an sl_in, decodes the footer, and hands out
  * columns chunk by chunk as arrays of sl_value (any file this writer makes; also
  * other writers' files that use the same encodings).
@@ -58,14 +71,20 @@ sl_pq_writer *sl_pq_writer_new(const sl_column *cols, size_t ncols, const sl_pq_
                                sl_out out, char *errstr, size_t errstr_size);
 
 /* Appends one row: vals[i] is the value of column i (strings are copied).
- * A NULL in a required column is SL_ERR_INVALID. May encode and write a row group
- * when the buffered size reaches the limit (so may return an output error). */
+ * A NULL in a required column, or an INT32/DATE value outside int32, is
+ * SL_ERR_INVALID; a string/binary over 1 GiB is SL_ERR_LIMIT; either way the row
+ * is not appended and the writer stays usable. May encode and write a row group
+ * when the buffered size reaches the limit (so may return an output error, after
+ * which the writer only accepts destroy). */
 sl_err sl_pq_writer_write_row(sl_pq_writer *w, const sl_value *vals, char *errstr, size_t errstr_size);
 
 /* Adds a key/value pair to the footer (copied). Call any time before close. */
 sl_err sl_pq_writer_add_kv(sl_pq_writer *w, const char *key, const char *value);
 
-/* Forces the buffered rows out as a row group (no-op with none buffered). */
+/* Forces the buffered rows out as a row group (no-op with none buffered) and
+ * frees the memory that held its pages and dictionaries, so a caller under
+ * memory pressure gets it back (row groups cut by row_group_bytes keep that
+ * memory for the next one instead). */
 sl_err sl_pq_writer_flush_row_group(sl_pq_writer *w, char *errstr, size_t errstr_size);
 
 /* Writes the remaining row group, the footer and the trailing magic. After it only
@@ -101,6 +120,10 @@ typedef struct sl_pq_chunk_info {
     int has_dictionary;
     const char *encodings;  /* human-readable, e.g. "PLAIN,RLE,RLE_DICTIONARY" */
     sl_pq_stats stats;
+    /* Reader additions: */
+    const char *codec_name; /* parquet.thrift name: "UNCOMPRESSED", "SNAPPY", "ZSTD", "LZ4"... */
+    int64_t data_page_offset;
+    int64_t dictionary_page_offset; /* -1 when absent */
 } sl_pq_chunk_info;
 
 /* Opens a Parquet file through `in` (borrowed; must outlive the reader): checks the
@@ -112,20 +135,67 @@ void sl_pq_reader_destroy(sl_pq_reader *r);
 
 size_t sl_pq_reader_ncols(const sl_pq_reader *r);
 const sl_column *sl_pq_reader_column(const sl_pq_reader *r, size_t i);
+/* How column i is stored, for display (reader-owned, NULL when i is out of range):
+ * physical "BOOLEAN", "INT32", "INT64", "INT96", "FLOAT", "DOUBLE", "BYTE_ARRAY",
+ * "FIXED_LEN_BYTE_ARRAY(16)"; logical the LogicalType ("STRING", "DATE",
+ * "TIMESTAMP(MICROS,UTC)", "TIMESTAMP(NANOS,local)", "INT(32,unsigned)", ...) or, when
+ * the file has none, the ConvertedType name ("UTF8", "TIMESTAMP_MILLIS"); "" when neither.
+ * Type mapping: BYTE_ARRAY STRING/UTF8/ENUM/JSON -> SL_T_STRING, other BYTE_ARRAY and
+ * FIXED_LEN_BYTE_ARRAY -> SL_T_BINARY; INT64 TIMESTAMP of any unit and INT96 ->
+ * SL_T_TIMESTAMP in microseconds (nanoseconds floored); INT32 DATE -> SL_T_DATE;
+ * FLOAT -> SL_T_DOUBLE; INT32 unsigned -> SL_T_INT64. DECIMAL and unsigned INT64 are
+ * rejected at open as unsupported, as are nested and repeated columns. */
+const char *sl_pq_reader_column_physical(const sl_pq_reader *r, size_t i);
+const char *sl_pq_reader_column_logical(const sl_pq_reader *r, size_t i);
+/* Index of the column named `name`: 0 and *idx set, or -1 when there is none. */
+int sl_pq_reader_find_column(const sl_pq_reader *r, const char *name, size_t *idx);
 int64_t sl_pq_reader_nrows(const sl_pq_reader *r);
 size_t sl_pq_reader_nrow_groups(const sl_pq_reader *r);
 int64_t sl_pq_reader_row_group_rows(const sl_pq_reader *r, size_t rg);
 const char *sl_pq_reader_created_by(const sl_pq_reader *r);   /* NULL when absent */
 size_t sl_pq_reader_nkv(const sl_pq_reader *r);
 void sl_pq_reader_kv(const sl_pq_reader *r, size_t i, const char **key, const char **value);
-/* Column chunk metadata of column `col` in row group `rg`. */
+/* Column chunk metadata of column `col` in row group `rg`. Strings (encodings,
+ * codec_name, string min/max) are reader-owned and live as long as the reader.
+ * Statistics: min_value/max_value, else the deprecated min/max for types whose
+ * order is signed (never for strings/binaries); absent when they do not decode
+ * (wrong size, NaN) or for INT96. */
 sl_err sl_pq_reader_chunk_info(sl_pq_reader *r, size_t rg, size_t col, sl_pq_chunk_info *info,
                                char *errstr, size_t errstr_size);
 
 /* Reads column `col` of row group `rg` whole: *vals points at row_group_rows values,
  * owned by the reader and valid until the next read_column call for the same
- * column index (strings too). Decompresses and decodes every page. */
+ * column index (strings too). Decompresses and decodes every page (data pages v1
+ * and v2; PLAIN, PLAIN_DICTIONARY/RLE_DICTIONARY, RLE booleans, DELTA_BINARY_PACKED,
+ * DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY, BYTE_STREAM_SPLIT; page CRCs checked
+ * when present). Reads the chunk's bytes with one read_at. Errors name the column,
+ * row group and page offset; a corrupt file gives SL_ERR_CORRUPT, an unsupported
+ * encoding or codec SL_ERR_UNSUPPORTED, a page beyond 256 MiB uncompressed (or a
+ * chunk whose string pages exceed 1 GiB) SL_ERR_LIMIT. Nulls have is_null = 1 and
+ * zeroed value members. */
 sl_err sl_pq_reader_read_column(sl_pq_reader *r, size_t rg, size_t col, const sl_value **vals,
                                 char *errstr, size_t errstr_size);
+
+/* ---- cursors: a column chunk page by page ----
+ * read_column materializes a whole chunk (one sl_value per row of the row group); a
+ * cursor hands out one data page's values at a time into a buffer it reuses, so memory
+ * stays at about one page (plus the chunk's compressed bytes, read in one read_at) and
+ * the cells stay in cache: the way to scan large row groups. Several cursors (one per
+ * column) may be used together, interleaved; they share the reader's scratch space, so
+ * a reader and its cursors belong to one thread.
+ *
+ * sl_pq_cursor_new: a cursor over column `col` of reader `r` (borrowed; destroy the
+ * cursor first). NULL when col is out of range or out of memory. */
+typedef struct sl_pq_cursor sl_pq_cursor;
+sl_pq_cursor *sl_pq_cursor_new(sl_pq_reader *r, size_t col);
+/* (Re)starts the cursor at row group `rg`: checks the chunk metadata and reads its bytes.
+ * Errors as for read_column. */
+sl_err sl_pq_cursor_start(sl_pq_cursor *cur, size_t rg, char *errstr, size_t errstr_size);
+/* The next batch of values (one data page, in row order): *vals points at *n cells owned
+ * by the cursor, valid until the next call on this cursor (strings too). *n == 0 when
+ * the row group is done. After an error the cursor must be started again. */
+sl_err sl_pq_cursor_next(sl_pq_cursor *cur, const sl_value **vals, size_t *n, char *errstr,
+                         size_t errstr_size);
+void sl_pq_cursor_destroy(sl_pq_cursor *cur);
 
 #endif

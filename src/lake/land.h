@@ -1,0 +1,194 @@
+/*
+ * land.h: the lander, the engine that turns the messages of topic-partitions into
+ * committed Parquet files in a lake, exactly once (lake.h has the protocol).
+ *
+ * One lander serves any number of assigned topic-partitions. For each it keeps
+ * the range of offsets added since its last commit, [first, last], and one open
+ * Parquet writer per (table, tenant, dt) of that range, plus one for the
+ * quarantine, each streaming row groups straight into the store's temporary file
+ * (bounded memory). A driver (cmd_land.c for files, the Kafka consumer for
+ * topics) does:
+ *
+ *   l = sl_lander_new(store, mapping, &opts)
+ *   sl_lander_assign(l, topic, p, &resume)     recovery; seek to resume (when >= 0)
+ *   loop: sl_lander_add(l, topic, p, msg, len, &origin)
+ *         sl_lander_due(l, now, items, n)      ranges due by rows, bytes, age, open files
+ *         sl_lander_commit(l, topic, p, &last) for each due item; then Kafka offset last+1
+ *   sl_lander_revoke(l, topic, p, commit)      on rebalance / shutdown
+ *   sl_lander_destroy(l)
+ *
+ * Errors follow Fluent Bit: SL_OK, SL_ERR_RETRY (transient, from the store: the
+ * driver may back off and try again) or another code (fatal). A message refused
+ * for its offset (not after the range's last) changes nothing. When writing a
+ * message or a commit fails, the partition's uncommitted range is dropped (its temporary files are
+ * deleted where the protocol allows; a range whose manifest was written is left
+ * for recovery to roll forward) and the partition must be assigned again (which
+ * runs recovery and says where to resume) before more messages are added.
+ *
+ * Not thread-safe: one thread drives one lander.
+ */
+#ifndef SL_LAND_H
+#define SL_LAND_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common/common.h"
+#include "common/types.h"
+#include "lake/store.h"
+#include "map/map.h"
+#include "parquet/parquet.h"
+
+typedef struct sl_lander_opts {
+    sl_pq_options pq;          /* codec, level, row group and page sizes (sl_pq_options_default) */
+    uint64_t max_rows;         /* a range is due when one of its files has this many rows; 0: 10,000,000 */
+    uint64_t max_bytes;        /* ... when one of its files reaches about this size (written +
+                                  buffered); 0: 256 MiB */
+    uint64_t max_age_ms;       /* ... when its first message was added this long ago; 0: 300,000 */
+    uint64_t max_memory;       /* buffered bytes over all writers; when an add goes over it, the
+                                  biggest files write their row groups out early (down to 3/4 of
+                                  it), so memory stays bounded without extra files; 0: 64 MiB */
+    size_t max_open_files;     /* open files over all partitions before the partition with the
+                                  most is due; 0: 512 */
+    size_t dedupe_window;      /* dedupe keys remembered per (tenant, topic, partition); 0: 1,000,000 */
+    int no_dedupe;             /* 1: land duplicates too */
+    const char *tenant;        /* tenant folder when the mapping names none; NULL: no tenant folder.
+                                  Borrowed; must outlive the lander. */
+    /* Clock for max_age in milliseconds (monotonic); NULL: sl_now_ns()/1e6. For tests. */
+    uint64_t (*clock_ms)(void *ctx);
+    void *clock_ctx;
+} sl_lander_opts;
+
+/* Defaults as documented above (pq = sl_pq_options_default()). */
+sl_lander_opts sl_lander_opts_default(void);
+
+typedef struct sl_lander sl_lander;
+
+/* Creates a lander writing to `store` with `mapping` (both borrowed; they must
+ * outlive the lander). opts may be NULL (defaults); it is copied. NULL with errstr
+ * on failure. */
+sl_lander *sl_lander_new(sl_store *store, const sl_mapping *mapping, const sl_lander_opts *opts,
+                         char *errstr, size_t errstr_size);
+/* Frees the lander. Uncommitted ranges are rolled back (their temporary files
+ * deleted): commit or revoke first to keep them. NULL is a no-op. */
+void sl_lander_destroy(sl_lander *l);
+
+/* Takes a topic-partition: runs recovery (sl_lake_recover), rebuilds the dedupe
+ * window from the newest sidecars, and sets *resume_offset to the offset to read
+ * from (last landed + 1), or -1 when nothing of it was ever landed (a file source
+ * starts at 0; a consumer uses its committed offset or reset policy). Messages at
+ * offsets below the resume offset are counted as already landed and skipped.
+ * Assigning a partition that is already assigned and has uncommitted messages is
+ * SL_ERR_INVALID; assigning it again after a failure is how it recovers. */
+sl_err sl_lander_assign(sl_lander *l, const char *topic, int32_t partition, int64_t *resume_offset,
+                        char *errstr, size_t errstr_size);
+
+/* Adds one message (offset = origin->offset; offsets of a partition must increase).
+ * Maps it; a bad message becomes a _quarantine row; a message whose dedupe key is
+ * in the window is dropped and counted; otherwise its rows go to the files of their
+ * (table, tenant, dt). msg and origin are borrowed for the call only. */
+sl_err sl_lander_add(sl_lander *l, const char *topic, int32_t partition, const void *msg, size_t len,
+                     const sl_origin *origin, char *errstr, size_t errstr_size);
+/* The reason the last sl_lander_add quarantined its message, or NULL when it did
+ * not (landed, dropped as a duplicate, already landed, or failed). Borrowed; valid
+ * until the next add. (The Kafka driver copies quarantined messages to a
+ * dead-letter topic.) */
+const char *sl_lander_last_quarantine(const sl_lander *l);
+
+typedef enum sl_due_reason {
+    SL_DUE_ROWS = 1,   /* a file reached max_rows */
+    SL_DUE_BYTES,      /* a file reached max_bytes */
+    SL_DUE_AGE,        /* the range is older than max_age */
+    SL_DUE_FILES       /* over max_open_files, and this partition has the most */
+} sl_due_reason;
+
+typedef struct sl_lander_due_item {
+    const char *topic;         /* borrowed from the lander; valid until the partition is revoked */
+    int32_t partition;
+    sl_due_reason reason;
+} sl_lander_due_item;
+
+/* The lander's clock (opts.clock_ms), in milliseconds. */
+uint64_t sl_lander_now_ms(const sl_lander *l);
+/* Fills up to `max` partitions whose range is due at time now_ms (the lander's
+ * clock) and returns how many. Cheap: call it after every add or poll. */
+size_t sl_lander_due(sl_lander *l, uint64_t now_ms, sl_lander_due_item *out, size_t max);
+/* Short name of a reason: "rows", "bytes", "age", "files". */
+const char *sl_due_reason_name(sl_due_reason r);
+
+/* Commits the partition's range (protocol in lake.h): on SL_OK every message up to
+ * *committed_last is landed (files renamed, manifest written); -1 when nothing was
+ * ever landed. A partition with no uncommitted message just reports its last. */
+sl_err sl_lander_commit(sl_lander *l, const char *topic, int32_t partition, int64_t *committed_last,
+                        char *errstr, size_t errstr_size);
+
+/* Gives a partition up: commit != 0 commits its range first (the error, if any, is
+ * returned), commit == 0 rolls it back. Either way the partition is no longer
+ * assigned afterwards. Unknown partition: SL_OK. */
+sl_err sl_lander_revoke(sl_lander *l, const char *topic, int32_t partition, int commit, char *errstr,
+                        size_t errstr_size);
+
+/* Counters. "Committed" counters count messages of committed ranges only. */
+typedef struct sl_lander_stats {
+    uint64_t messages;          /* committed messages: landed + quarantined + duplicates */
+    uint64_t already_landed;    /* skipped: below the resume offset */
+    uint64_t quarantined;       /* committed */
+    uint64_t duplicates;        /* committed */
+    uint64_t extra_keys;        /* committed */
+    uint64_t files;             /* files committed */
+    uint64_t bytes;             /* bytes of committed files */
+    uint64_t commits;           /* ranges committed (manifests written) */
+    uint64_t pending_messages;  /* added, not yet committed */
+    uint64_t buffered_bytes;    /* buffered in open writers now */
+    uint64_t open_files;        /* open writers now */
+    uint64_t rolled_forward;    /* recovery: renames finished */
+    uint64_t rolled_back;       /* recovery: temporary files deleted */
+    uint64_t early_row_groups;  /* row groups written early to stay under max_memory */
+} sl_lander_stats;
+void sl_lander_get_stats(const sl_lander *l, sl_lander_stats *st);
+/* Tables the lander writes: the mapping's (0..n-1), then "_quarantine" (index n). */
+size_t sl_lander_ntables(const sl_lander *l);
+const char *sl_lander_table_name(const sl_lander *l, size_t t);
+/* Rows committed to table t. */
+uint64_t sl_lander_table_rows(const sl_lander *l, size_t t);
+
+/* ---- the `sluice land` command line, shared by the file and Kafka drivers ---- */
+
+/* Every option of `sluice land` as parsed by cmd_land.c (strings borrowed from
+ * argv or from arrays owned by cmd_land.c for the duration of the command). */
+typedef struct sl_land_cli_opts {
+    /* source: exactly one of from (file mode) and brokers (Kafka mode) */
+    const char *from;              /* file path or "-" for stdin */
+    const char *brokers;           /* -b */
+    const char *const *topics;     /* -t (comma lists and repeats, split) */
+    size_t ntopics;
+    const char *group;             /* -g */
+    const char *const *kafka_props; /* -X key=value, in order */
+    size_t nkafka_props;
+    int once;                      /* --once: stop at the end of the partitions */
+    const char *dead_letter_topic; /* --dead-letter-topic */
+    const char *stats_json;        /* --stats-json FILE */
+    /* destination and transform */
+    const char *lake;              /* --lake DIR or URI */
+    const char *mapping;           /* --mapping NAME|FILE; default "assessments" */
+    sl_pq_codec codec;             /* --codec; default zstd */
+    int compression_level;         /* --compression-level; 0: codec default */
+    uint64_t max_rows;             /* --max-rows; 0: lander default */
+    uint64_t max_bytes;            /* --max-bytes */
+    uint64_t row_group_size;       /* --row-group-size; 0: writer default */
+    uint64_t max_memory;           /* --max-memory */
+    uint64_t max_age_ms;           /* --max-age */
+    int64_t dedupe_window;         /* --dedupe-window; -1: default; 0: no dedupe */
+    int quiet;                     /* --quiet: no progress, no summary */
+} sl_land_cli_opts;
+
+/* The lander options those command-line options mean. */
+sl_lander_opts sl_land_cli_lander_opts(const sl_land_cli_opts *o);
+
+/* Writes the end-of-run summary (messages, already landed, rows per table,
+ * quarantined, duplicates, extra keys ignored, files, bytes, seconds, MB/s of
+ * input) to f. in_bytes: input bytes read (0: unknown). */
+void sl_land_print_summary(FILE *f, const sl_lander *l, double seconds, uint64_t in_bytes);
+
+#endif

@@ -1,0 +1,1429 @@
+/*
+ * writer.c: the Parquet writer (API and guarantees in parquet.h).
+ *
+ * How it works. Each column keeps the page being filled (definition levels,
+ * and either dictionary indexes or PLAIN-encoded values) and the column chunk
+ * built so far in this row group (finished data pages: header + compressed
+ * body). A page is finished when it reaches opts.page_bytes (encoded estimate)
+ * or PAGE_ROW_LIMIT rows. A row group is finished when the PLAIN size of the
+ * rows appended to it reaches opts.row_group_bytes: then, column by column, the
+ * dictionary page (if the chunk has dictionary-encoded pages) and the buffered
+ * data pages are written to the output, and the chunk's metadata is encoded
+ * into the footer's RowGroup list. Memory held is therefore about one row
+ * group, encoded and compressed, plus one page per column. That memory is
+ * reused by the next row group, or freed by an explicit
+ * sl_pq_writer_flush_row_group() (the caller's way to relieve memory pressure).
+ *
+ * Dictionary: every column but BOOLEAN starts each chunk dictionary-encoded.
+ * Values are looked up in an open-addressing hash table (linear probing, at
+ * most half full; a slot holds the value itself for fixed-width types, or the
+ * 32-bit hash for strings, so a probe touches one cache line), string bytes in
+ * one arena, no allocation per value.
+ * When adding a value would make the PLAIN-encoded dictionary larger than
+ * opts.dict_max_bytes, the current page is finished dictionary-encoded and the
+ * rest of the chunk is PLAIN. When the chunk's first page reaches
+ * EARLY_DICT_CHECK values, and again when it is finished, and the dictionary
+ * plus its indexes is not smaller than the PLAIN values would be (e.g. a column
+ * of UUIDs), the page's values are rewritten PLAIN and the dictionary is
+ * dropped for the rest of the chunk (the chunk then has no dictionary page).
+ * A page that turns PLAIN this way is at most page_bytes + dict_max_bytes.
+ *
+ * Statistics per chunk: null_count; min_value/max_value as described in
+ * parquet.h (signed ints, unsigned-byte strings, NaN-free doubles with -0.0/+0.0
+ * bounds, false < true; strings only when both bounds are <= 4096 bytes; none
+ * for INT96). Page headers carry no statistics.
+ */
+#include "parquet/parquet.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parquet/codec.h"
+#include "parquet/encoding.h"
+#include "parquet/thrift.h"
+
+/* Rows per data page at most (as parquet-mr's page.row.count.limit): keeps
+ * per-column page buffers small and pages skippable. */
+#define PAGE_ROW_LIMIT 20000
+/* Values after which the chunk's first dictionary page is checked early. */
+#define EARLY_DICT_CHECK 4096
+/* Longest string/binary min or max written to statistics. */
+#define STATS_MAX_BYTES 4096
+/* Largest single string/binary value accepted (a page must stay below 2 GiB). */
+#define MAX_VALUE_BYTES (1u << 30)
+/* The dictionary arena is indexed with 32-bit offsets. */
+#define DICT_MAX_LIMIT ((size_t)1 << 30)
+/* Room kept in front of an optional column's PLAIN values for its encoded
+ * definition levels (4-byte length + worst case of the hybrid encoding, 2 bytes
+ * per 8 levels), so a PLAIN page body is compressed in place, not copied. */
+#define LEVEL_GAP (4 + 2 * (PAGE_ROW_LIMIT / 8 + 1) + 16)
+/* Finished pages are kept in segments: no realloc copying as a chunk grows. */
+#define SEG_MIN ((size_t)16 << 10)
+#define SEG_MAX ((size_t)4 << 20)
+
+enum { W_OPEN = 0, W_CLOSED, W_FAILED };
+
+/* Hash table slots: e is the entry index + 1, 0 for an empty slot. */
+typedef struct fslot {    /* fixed-width columns: the value bits */
+    uint64_t val;
+    uint32_t e, pad;
+} fslot;
+typedef struct bslot {    /* byte-array columns: the hash */
+    uint32_t hash, e;
+} bslot;
+
+typedef struct pq_dict {
+    fslot *fs;            /* one of these two tables, mask + 1 slots */
+    bslot *bs;
+    uint32_t mask;
+    uint32_t n, cap;      /* entries, allocated entries */
+    uint64_t *vals;       /* fixed-width columns: value bits (int64 / double bits) */
+    uint32_t *offs, *lens;/* byte-array columns: position in arena */
+    sl_buf arena;
+    size_t plain_bytes;   /* size of the PLAIN-encoded dictionary page body */
+} pq_dict;
+
+/* A list of byte segments, appended to at the end, reused after reset. */
+typedef struct segbuf {
+    sl_buf *seg;
+    size_t nseg;          /* allocated segments */
+    size_t cur;           /* segment being filled (valid when nseg > 0) */
+    uint64_t len;         /* bytes held */
+} segbuf;
+
+typedef struct pq_stats {
+    int64_t nulls;
+    int has;              /* a non-null (non-NaN for doubles) value was seen */
+    int64_t imin, imax;   /* bool, ints, dates, timestamps */
+    double dmin, dmax;
+    sl_buf smin, smax;    /* strings: first STATS_MAX_BYTES + 1 bytes */
+    int smin_long, smax_long; /* the bound is longer than STATS_MAX_BYTES */
+} pq_stats;
+
+typedef struct pq_col {
+    const char *name;     /* points into the writer's name block */
+    sl_type type;
+    int required;
+    int phys;             /* SL_PQT_* */
+    int is_bytes;         /* BYTE_ARRAY */
+
+    /* the page being filled */
+    uint8_t *defs;        /* PAGE_ROW_LIMIT definition levels (optional columns) */
+    uint32_t *idx;        /* PAGE_ROW_LIMIT dictionary indexes (dictionary-capable columns) */
+    int can_dict;         /* not BOOLEAN */
+    size_t page_rows;     /* rows (levels) in the page */
+    size_t page_nvals;    /* non-null values in the page */
+    size_t page_plain;    /* PLAIN size of the page's values (dictionary mode) */
+    sl_buf plain;         /* PLAIN values (BOOLEAN: one byte per value, packed at flush),
+                           * starting at plain_base */
+    size_t plain_base;    /* LEVEL_GAP for optional non-BOOLEAN columns, else 0 */
+
+    /* the chunk of this row group */
+    int dict_mode;        /* new values go to the dictionary */
+    int dict_bw;          /* bit width of the current dictionary size */
+    pq_dict dict;
+    segbuf chunk;         /* finished data pages (headers + bodies) */
+    uint64_t chunk_usize, chunk_csize; /* data pages: header + (un)compressed body */
+    uint32_t npages_dict, npages_plain;
+    int64_t chunk_values; /* rows, nulls included */
+    pq_stats st;
+} pq_col;
+
+typedef struct pq_kv {
+    char *key, *value;
+} pq_kv;
+
+struct sl_pq_writer {
+    sl_out out;
+    sl_pq_options opts;
+    size_t ncols;
+    pq_col *cols;
+    char *names;          /* one block holding every column name */
+    sl_codec *codec;
+    int state;
+
+    uint64_t pos;         /* bytes written to out */
+    uint64_t rows;        /* rows appended in all */
+    uint64_t rg_rows;     /* rows in the open row group */
+    size_t rg_bytes;      /* PLAIN-size estimate of the open row group */
+
+    sl_buf page, hdr;     /* scratch: page body, page header */
+    sl_buf dpage;         /* scratch: a finished dictionary page */
+    sl_buf rgmeta;        /* the encoded RowGroup structs so far */
+    uint32_t nrg;
+
+    pq_kv *kvs;
+    size_t nkv, kvcap;
+};
+
+/* ---------------------------------------------------------------- options */
+
+sl_pq_options sl_pq_options_default(void)
+{
+    sl_pq_options o;
+    memset(&o, 0, sizeof o);
+    o.codec = SL_PQ_ZSTD;
+    o.compression_level = 3;
+    o.page_bytes = (size_t)1 << 20;
+    o.row_group_bytes = (size_t)128 << 20;
+    o.dict_max_bytes = (size_t)1 << 20;
+    return o;
+}
+
+/* ---------------------------------------------------------------- output */
+
+static sl_err w_write(sl_pq_writer *w, const void *p, size_t n, char *errstr, size_t errstr_size)
+{
+    sl_err e = w->out.write(w->out.ctx, p, n, errstr, errstr_size);
+    if (e != SL_OK)
+        return e;
+    w->pos += n;
+    return SL_OK;
+}
+
+static sl_err nomem(char *errstr, size_t errstr_size, const char *what)
+{
+    return sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "parquet writer: out of memory (%s)", what);
+}
+
+/* ---------------------------------------------------------------- hashing */
+
+static uint32_t hash_u64(uint64_t x)
+{
+    x ^= x >> 31;
+    x *= UINT64_C(0x9e3779b97f4a7c15);
+    x ^= x >> 29;
+    x *= UINT64_C(0xbf58476d1ce4e5b9);
+    x ^= x >> 32;
+    return (uint32_t)x;
+}
+
+static uint32_t hash_bytes(const uint8_t *p, size_t n)
+{
+    uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ ((uint64_t)n * UINT64_C(0xff51afd7ed558ccd));
+    while (n >= 8) {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        h = (h ^ v) * UINT64_C(0xbf58476d1ce4e5b9);
+        h ^= h >> 29;
+        p += 8;
+        n -= 8;
+    }
+    if (n) {
+        /* the last 1..7 bytes, read without a byte loop */
+        uint64_t v;
+        if (n >= 4) {
+            uint32_t lo, hi;
+            memcpy(&lo, p, 4);
+            memcpy(&hi, p + n - 4, 4);
+            v = (uint64_t)lo | (uint64_t)hi << 32;
+        } else {
+            v = (uint64_t)p[0] | (uint64_t)p[n / 2] << 8 | (uint64_t)p[n - 1] << 16;
+        }
+        h = (h ^ v) * UINT64_C(0xbf58476d1ce4e5b9);
+        h ^= h >> 29;
+    }
+    h *= UINT64_C(0x94d049bb133111eb);
+    h ^= h >> 32;
+    return (uint32_t)h;
+}
+
+/* ---------------------------------------------------------------- dictionary */
+
+static void dict_free(pq_dict *d)
+{
+    free(d->fs);
+    free(d->bs);
+    free(d->vals);
+    free(d->offs);
+    free(d->lens);
+    sl_buf_free(&d->arena);
+    memset(d, 0, sizeof *d);
+}
+
+/* Empties the dictionary, keeping its memory. */
+static void dict_clear(pq_dict *d)
+{
+    if (d->n) {
+        if (d->fs)
+            memset(d->fs, 0, ((size_t)d->mask + 1) * sizeof *d->fs);
+        if (d->bs)
+            memset(d->bs, 0, ((size_t)d->mask + 1) * sizeof *d->bs);
+    }
+    d->n = 0;
+    d->arena.len = 0;
+    d->plain_bytes = 0;
+}
+
+/* Doubles the slot table (or creates it) and re-inserts every slot. */
+static sl_err dict_grow_slots(pq_dict *d, int is_bytes)
+{
+    size_t old = (d->fs || d->bs) ? (size_t)d->mask + 1 : 0;
+    size_t nslots = old ? old * 2 : 1024;
+    if (nslots > ((size_t)1 << 31))
+        return SL_ERR_NOMEM;
+    uint32_t mask = (uint32_t)(nslots - 1);
+    if (is_bytes) {
+        bslot *t = calloc(nslots, sizeof *t);
+        if (!t)
+            return SL_ERR_NOMEM;
+        for (size_t i = 0; i < old; i++) {
+            if (!d->bs[i].e)
+                continue;
+            uint32_t k = d->bs[i].hash & mask;
+            while (t[k].e)
+                k = (k + 1) & mask;
+            t[k] = d->bs[i];
+        }
+        free(d->bs);
+        d->bs = t;
+    } else {
+        fslot *t = calloc(nslots, sizeof *t);
+        if (!t)
+            return SL_ERR_NOMEM;
+        for (size_t i = 0; i < old; i++) {
+            if (!d->fs[i].e)
+                continue;
+            uint32_t k = hash_u64(d->fs[i].val) & mask;
+            while (t[k].e)
+                k = (k + 1) & mask;
+            t[k] = d->fs[i];
+        }
+        free(d->fs);
+        d->fs = t;
+    }
+    d->mask = mask;
+    return SL_OK;
+}
+
+/* Makes room for one more entry (entry arrays, and the slot table at <= 1/2
+ * load). Returns 1 when the slot table was rebuilt (slot positions changed),
+ * 0 when not, -1 when out of memory. */
+static int dict_reserve(pq_dict *d, int is_bytes)
+{
+    if (d->n == d->cap) {
+        uint32_t cap = d->cap ? d->cap * 2 : 256;
+        if (is_bytes) {
+            uint32_t *o = realloc(d->offs, (size_t)cap * sizeof *o);
+            if (!o)
+                return -1;
+            d->offs = o;
+            uint32_t *l = realloc(d->lens, (size_t)cap * sizeof *l);
+            if (!l)
+                return -1;
+            d->lens = l;
+        } else {
+            uint64_t *v = realloc(d->vals, (size_t)cap * sizeof *v);
+            if (!v)
+                return -1;
+            d->vals = v;
+        }
+        d->cap = cap;
+    }
+    if ((size_t)(d->n + 1) * 2 > (size_t)d->mask + 1)
+        return dict_grow_slots(d, is_bytes) == SL_OK ? 1 : -1;
+    return 0;
+}
+
+/* Finds fixed-width value bits `v` (hash h). Returns the entry index, or -1 with
+ * *slot set to the empty slot where it would go. */
+static inline int64_t dict_find_u64(const pq_dict *d, uint64_t v, uint32_t h, uint32_t *slot)
+{
+    uint32_t k = h & d->mask;
+    for (;;) {
+        const fslot *f = &d->fs[k];
+        if (!f->e) {
+            *slot = k;
+            return -1;
+        }
+        if (f->val == v)
+            return (int64_t)f->e - 1;
+        k = (k + 1) & d->mask;
+    }
+}
+
+static inline int64_t dict_find_bytes(const pq_dict *d, const uint8_t *p, uint32_t n, uint32_t h,
+                                      uint32_t *slot)
+{
+    uint32_t k = h & d->mask;
+    for (;;) {
+        const bslot *b = &d->bs[k];
+        if (!b->e) {
+            *slot = k;
+            return -1;
+        }
+        if (b->hash == h) {
+            uint32_t i = b->e - 1;
+            if (d->lens[i] == n && (n == 0 || memcmp(d->arena.data + d->offs[i], p, n) == 0))
+                return i;
+        }
+        k = (k + 1) & d->mask;
+    }
+}
+
+/* ---------------------------------------------------------------- statistics */
+
+static void stats_reset(pq_stats *s)
+{
+    s->nulls = 0;
+    s->has = 0;
+    s->smin.len = s->smax.len = 0;
+    s->smin_long = s->smax_long = 0;
+}
+
+/* Lexicographic unsigned-byte comparison of a with b. */
+static int bytes_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
+{
+    size_t n = an < bn ? an : bn;
+    int c = n ? memcmp(a, b, n) : 0;
+    if (c)
+        return c;
+    return an < bn ? -1 : an > bn ? 1 : 0;
+}
+
+/* Stores the first STATS_MAX_BYTES + 1 bytes of a bound: enough to decide every
+ * later comparison whose outcome matters (see the header comment of writer.c). */
+static sl_err stats_set_bytes(sl_buf *b, int *is_long, const uint8_t *p, size_t n)
+{
+    size_t keep = n > STATS_MAX_BYTES + 1 ? STATS_MAX_BYTES + 1 : n;
+    b->len = 0;
+    if (sl_buf_append(b, p, keep) != SL_OK)
+        return SL_ERR_NOMEM;
+    *is_long = n > STATS_MAX_BYTES;
+    return SL_OK;
+}
+
+static sl_err stats_bytes(pq_stats *s, const uint8_t *p, size_t n)
+{
+    sl_err e = SL_OK;
+    if (!s->has) {
+        e = stats_set_bytes(&s->smin, &s->smin_long, p, n);
+        if (e == SL_OK)
+            e = stats_set_bytes(&s->smax, &s->smax_long, p, n);
+        s->has = 1;
+        return e;
+    }
+    if (bytes_cmp(p, n, s->smin.data, s->smin.len) < 0)
+        e = stats_set_bytes(&s->smin, &s->smin_long, p, n);
+    else if (bytes_cmp(p, n, s->smax.data, s->smax.len) > 0)
+        e = stats_set_bytes(&s->smax, &s->smax_long, p, n);
+    return e;
+}
+
+static inline void stats_int(pq_stats *s, int64_t v)
+{
+    if (!s->has) {
+        s->imin = s->imax = v;
+        s->has = 1;
+    } else if (v < s->imin) {
+        s->imin = v;
+    } else if (v > s->imax) {
+        s->imax = v;
+    }
+}
+
+static inline void stats_double(pq_stats *s, double v)
+{
+    if (isnan(v))
+        return;
+    if (!s->has) {
+        s->dmin = s->dmax = v;
+        s->has = 1;
+    } else if (v < s->dmin) {
+        s->dmin = v;
+    } else if (v > s->dmax) {
+        s->dmax = v;
+    }
+}
+
+/* ---------------------------------------------------------------- PLAIN */
+
+/* PLAIN size of one non-null value. */
+static size_t plain_size(const pq_col *c, const sl_value *v)
+{
+    switch (c->phys) {
+    case SL_PQT_BOOLEAN: return 1;
+    case SL_PQT_INT32: return 4;
+    case SL_PQT_INT96: return 12;
+    case SL_PQT_BYTE_ARRAY: return 4 + (size_t)v->u.s.n;
+    default: return 8;
+    }
+}
+
+/* Appends the PLAIN encoding of fixed-width value bits (int64 value or double
+ * bits) for column c to b, which has room. */
+static inline void plain_put_fixed(const pq_col *c, uint64_t bits, sl_buf *b)
+{
+    uint8_t *o = b->data + b->len;
+    switch (c->phys) {
+    case SL_PQT_INT32:
+        sl_enc_put_u32le(o, (uint32_t)bits);
+        b->len += 4;
+        break;
+    case SL_PQT_INT96:
+        sl_enc_int96_from_micros((int64_t)bits, o);
+        b->len += 12;
+        break;
+    default:
+        sl_enc_put_u64le(o, bits);
+        b->len += 8;
+        break;
+    }
+}
+
+static sl_err plain_put_bytes(sl_buf *b, const uint8_t *p, uint32_t n)
+{
+    if (sl_buf_reserve(b, 4 + (size_t)n) != SL_OK)
+        return SL_ERR_NOMEM;
+    sl_enc_put_u32le(b->data + b->len, n);
+    if (n)
+        memcpy(b->data + b->len + 4, p, n);
+    b->len += 4 + (size_t)n;
+    return SL_OK;
+}
+
+static uint64_t value_bits(const pq_col *c, const sl_value *v)
+{
+    uint64_t u;
+    if (c->type == SL_T_DOUBLE) {
+        memcpy(&u, &v->u.d, 8);
+        return u;
+    }
+    return (uint64_t)v->u.i;
+}
+
+/* ---------------------------------------------------------------- segments */
+
+/* Returns room for `need` bytes at the end of the current segment, or of the
+ * next one when they do not fit (NULL when out of memory). Nothing is counted
+ * until segbuf_commit. */
+static uint8_t *segbuf_reserve(segbuf *sb, size_t need)
+{
+    sl_buf *s = sb->nseg ? &sb->seg[sb->cur] : NULL;
+    if (s && s->cap - s->len >= need)
+        return s->data + s->len;
+    size_t next = sb->nseg ? sb->cur + 1 : 0;
+    if (next == sb->nseg) {
+        sl_buf *n = realloc(sb->seg, (sb->nseg + 1) * sizeof *n);
+        if (!n)
+            return NULL;
+        sb->seg = n;
+        memset(&n[sb->nseg], 0, sizeof *n);
+        sb->nseg++;
+    }
+    s = &sb->seg[next];
+    s->len = 0;
+    if (s->cap < need) {
+        size_t prev = next ? sb->seg[next - 1].cap : SEG_MIN / 2;
+        size_t cap = prev * 2 > SEG_MAX ? SEG_MAX : prev * 2;
+        if (cap < SEG_MIN)
+            cap = SEG_MIN;
+        if (cap < need)
+            cap = need;
+        uint8_t *d = realloc(s->data, cap);
+        if (!d)
+            return NULL;
+        s->data = d;
+        s->cap = cap;
+    }
+    sb->cur = next;
+    return s->data;
+}
+
+/* Counts n bytes written at the pointer segbuf_reserve returned. */
+static void segbuf_commit(segbuf *sb, size_t n)
+{
+    sb->seg[sb->cur].len += n;
+    sb->len += n;
+}
+
+static void segbuf_reset(segbuf *sb)
+{
+    for (size_t i = 0; i < sb->nseg; i++)
+        sb->seg[i].len = 0;
+    sb->cur = 0;
+    sb->len = 0;
+}
+
+static void segbuf_free(segbuf *sb)
+{
+    for (size_t i = 0; i < sb->nseg; i++)
+        sl_buf_free(&sb->seg[i]);
+    free(sb->seg);
+    memset(sb, 0, sizeof *sb);
+}
+
+/* ---------------------------------------------------------------- pages */
+
+/* Encodes a PageHeader for a data page v1 or a dictionary page into w->hdr. */
+static sl_err page_header(sl_pq_writer *w, int page_type, size_t usize, size_t csize,
+                          size_t nvalues, int encoding)
+{
+    sl_thrift_enc e;
+    w->hdr.len = 0;
+    sl_thrift_enc_init(&e, &w->hdr);
+    sl_thrift_enc_struct_begin(&e, 0);
+    sl_thrift_enc_field_i32(&e, 1, page_type);
+    sl_thrift_enc_field_i32(&e, 2, (int32_t)usize);
+    sl_thrift_enc_field_i32(&e, 3, (int32_t)csize);
+    if (page_type == SL_PQP_DATA_PAGE) {
+        sl_thrift_enc_struct_begin(&e, 5);
+        sl_thrift_enc_field_i32(&e, 1, (int32_t)nvalues);
+        sl_thrift_enc_field_i32(&e, 2, encoding);
+        sl_thrift_enc_field_i32(&e, 3, SL_PQE_RLE);
+        sl_thrift_enc_field_i32(&e, 4, SL_PQE_RLE);
+        sl_thrift_enc_struct_end(&e);
+    } else {
+        sl_thrift_enc_struct_begin(&e, 7);
+        sl_thrift_enc_field_i32(&e, 1, (int32_t)nvalues);
+        sl_thrift_enc_field_i32(&e, 2, SL_PQE_PLAIN);
+        sl_thrift_enc_struct_end(&e);
+    }
+    sl_thrift_enc_struct_end(&e);
+    return sl_thrift_enc_finish(&e);
+}
+
+/* Compresses the page body (len bytes at body) and appends the finished page
+ * (header + compressed body) to the segments `seg` or, when seg is NULL, to
+ * `buf`. Adds the header+body sizes to *usize / *csize. Into segments the body
+ * is compressed in place: the header is sized for the worst-case compressed
+ * length first, and the body moved down the byte or two it over-reserved. */
+static sl_err page_emit(sl_pq_writer *w, const pq_col *c, int page_type, size_t nvalues,
+                        int encoding, const uint8_t *body, size_t len, segbuf *seg, sl_buf *buf,
+                        uint64_t *usize, uint64_t *csize, char *errstr, size_t errstr_size)
+{
+    size_t bound, outlen = 0;
+    sl_err e;
+    if (len > INT32_MAX)
+        return sl_errf(SL_ERR_LIMIT, errstr, errstr_size,
+                       "parquet writer: column '%s': page of %zu bytes exceeds 2 GiB", c->name,
+                       len);
+    e = sl_codec_bound(w->codec, w->opts.codec, w->opts.compression_level, len, &bound, errstr,
+                       errstr_size);
+    if (e != SL_OK)
+        return e;
+    if (bound > INT32_MAX)
+        bound = INT32_MAX;
+    if (page_header(w, page_type, len, bound, nvalues, encoding) != SL_OK)
+        return nomem(errstr, errstr_size, "page header");
+    size_t hmax = w->hdr.len;
+    uint8_t *dst;
+    if (seg) {
+        dst = segbuf_reserve(seg, hmax + bound);
+    } else {
+        dst = sl_buf_reserve(buf, hmax + bound) == SL_OK ? buf->data + buf->len : NULL;
+    }
+    if (!dst)
+        return nomem(errstr, errstr_size, "column chunk");
+    e = sl_codec_compress_into(w->codec, w->opts.codec, w->opts.compression_level, body, len,
+                               dst + hmax, bound, &outlen, errstr, errstr_size);
+    if (e != SL_OK)
+        return e;
+    if (page_header(w, page_type, len, outlen, nvalues, encoding) != SL_OK)
+        return nomem(errstr, errstr_size, "page header");
+    size_t h = w->hdr.len; /* <= hmax: a smaller size never needs a longer varint */
+    if (h < hmax)
+        memmove(dst + h, dst + hmax, outlen);
+    memcpy(dst, w->hdr.data, h);
+    if (seg)
+        segbuf_commit(seg, h + outlen);
+    else
+        buf->len += h + outlen;
+    *usize += h + len;
+    *csize += h + outlen;
+    return SL_OK;
+}
+
+/* Rewrites the dictionary-encoded values of the current page as PLAIN values
+ * (into c->plain) and empties the dictionary. */
+static sl_err page_undictionary(pq_col *c)
+{
+    pq_dict *d = &c->dict;
+    for (size_t i = 0; i < c->page_nvals; i++) {
+        uint32_t k = c->idx[i];
+        if (c->is_bytes) {
+            if (plain_put_bytes(&c->plain, d->arena.data + d->offs[k], d->lens[k]) != SL_OK)
+                return SL_ERR_NOMEM;
+        } else {
+            if (sl_buf_reserve(&c->plain, 12) != SL_OK)
+                return SL_ERR_NOMEM;
+            plain_put_fixed(c, d->vals[k], &c->plain);
+        }
+    }
+    dict_clear(d);
+    c->dict_bw = 0;
+    return SL_OK;
+}
+
+/* 1 when the dictionary plus the indexes of the current page are smaller than
+ * the page's values PLAIN (checked while the chunk has no dictionary page yet,
+ * so the dictionary holds only this page's values). */
+static int dict_pays(const pq_col *c)
+{
+    uint64_t enc = (uint64_t)c->dict.plain_bytes +
+                   ((uint64_t)c->page_nvals * (uint64_t)c->dict_bw + 7) / 8 + 1;
+    return enc < c->page_plain;
+}
+
+/* Finishes the current page of column c (no-op when it holds no rows). */
+static sl_err page_flush(sl_pq_writer *w, pq_col *c, char *errstr, size_t errstr_size)
+{
+    if (c->page_rows == 0)
+        return SL_OK;
+    int use_dict = c->dict_mode && c->dict.n > 0;
+    if (use_dict && c->npages_dict == 0) {
+        /* first dictionary page of the chunk: is the dictionary worth it? */
+        if (!dict_pays(c)) {
+            if (page_undictionary(c) != SL_OK)
+                return nomem(errstr, errstr_size, "page values");
+            c->dict_mode = 0;
+            use_dict = 0;
+        }
+    }
+    sl_buf *b = &w->page;
+    const uint8_t *body = NULL;
+    size_t blen = 0;
+    b->len = 0;
+    if (!c->required && sl_rle_encode_levels_v1(c->defs, c->page_rows, 1, b) != SL_OK)
+        return nomem(errstr, errstr_size, "definition levels");
+    if (!use_dict && c->phys != SL_PQT_BOOLEAN && b->len <= c->plain_base) {
+        /* PLAIN: put the levels in the gap before the values, no copy of the values */
+        uint8_t *start = c->plain.data + c->plain_base - b->len;
+        if (b->len)
+            memcpy(start, b->data, b->len);
+        body = start;
+        blen = b->len + (c->plain.len - c->plain_base);
+    } else if (use_dict) {
+        uint8_t bw = (uint8_t)sl_enc_bit_width(c->dict.n - 1);
+        sl_rle_enc re;
+        if (sl_buf_append(b, &bw, 1) != SL_OK)
+            return nomem(errstr, errstr_size, "page");
+        sl_rle_enc_init(&re, b, bw);
+        sl_rle_enc_put_u32(&re, c->idx, c->page_nvals);
+        if (sl_rle_enc_finish(&re) != SL_OK)
+            return nomem(errstr, errstr_size, "dictionary indexes");
+    } else if (c->phys == SL_PQT_BOOLEAN) {
+        if (sl_enc_bools_plain(c->plain.data, c->plain.len, b) != SL_OK)
+            return nomem(errstr, errstr_size, "page");
+    } else if (sl_buf_append(b, c->plain.data + c->plain_base, c->plain.len - c->plain_base) !=
+               SL_OK) {
+        return nomem(errstr, errstr_size, "page");
+    }
+    if (!body) {
+        body = b->data;
+        blen = b->len;
+    }
+    sl_err e = page_emit(w, c, SL_PQP_DATA_PAGE, c->page_rows,
+                         use_dict ? SL_PQE_RLE_DICTIONARY : SL_PQE_PLAIN, body, blen, &c->chunk,
+                         NULL, &c->chunk_usize, &c->chunk_csize, errstr, errstr_size);
+    if (e != SL_OK)
+        return e;
+    if (use_dict)
+        c->npages_dict++;
+    else
+        c->npages_plain++;
+    c->page_rows = 0;
+    c->page_nvals = 0;
+    c->page_plain = 0;
+    c->plain.len = c->plain_base;
+    return SL_OK;
+}
+
+/* Estimated encoded size of the current page. */
+static inline size_t page_estimate(const pq_col *c)
+{
+    size_t levels = c->required ? 0 : c->page_rows / 8;
+    if (c->dict_mode)
+        return levels + (c->page_nvals * (size_t)c->dict_bw) / 8;
+    if (c->phys == SL_PQT_BOOLEAN)
+        return levels + c->plain.len / 8;
+    return levels + (c->plain.len - c->plain_base);
+}
+
+/* ---------------------------------------------------------------- appending */
+
+/* Adds one non-null value to column c in dictionary mode. Sets *added = 0 when
+ * the dictionary is full (the caller then finishes the page and goes PLAIN). */
+static sl_err dict_add(sl_pq_writer *w, pq_col *c, const sl_value *v, int *added)
+{
+    pq_dict *d = &c->dict;
+    uint32_t slot = 0;
+    int64_t k;
+    size_t psize = plain_size(c, v);
+    *added = 0;
+    if (!d->fs && !d->bs && dict_grow_slots(d, c->is_bytes) != SL_OK)
+        return SL_ERR_NOMEM;
+    if (c->is_bytes) {
+        const uint8_t *p = (const uint8_t *)v->u.s.p;
+        uint32_t h = hash_bytes(p, v->u.s.n);
+        k = dict_find_bytes(d, p, v->u.s.n, h, &slot);
+        if (k < 0) {
+            if (d->plain_bytes + psize > w->opts.dict_max_bytes)
+                return SL_OK;
+            int r = dict_reserve(d, 1);
+            if (r < 0)
+                return SL_ERR_NOMEM;
+            if (r > 0) /* the table was rebuilt: find the slot again */
+                dict_find_bytes(d, p, v->u.s.n, h, &slot);
+            if (stats_bytes(&c->st, p, v->u.s.n) != SL_OK)
+                return SL_ERR_NOMEM;
+            k = d->n;
+            d->offs[k] = (uint32_t)d->arena.len;
+            d->lens[k] = v->u.s.n;
+            if (sl_buf_append(&d->arena, p, v->u.s.n) != SL_OK)
+                return SL_ERR_NOMEM;
+            d->bs[slot].hash = h;
+            d->bs[slot].e = (uint32_t)k + 1;
+        }
+    } else {
+        uint64_t bits = value_bits(c, v);
+        uint32_t h = hash_u64(bits);
+        k = dict_find_u64(d, bits, h, &slot);
+        if (k < 0) {
+            if (d->plain_bytes + psize > w->opts.dict_max_bytes)
+                return SL_OK;
+            int r = dict_reserve(d, 0);
+            if (r < 0)
+                return SL_ERR_NOMEM;
+            if (r > 0)
+                dict_find_u64(d, bits, h, &slot);
+            if (c->type == SL_T_DOUBLE)
+                stats_double(&c->st, v->u.d);
+            else
+                stats_int(&c->st, v->u.i);
+            k = d->n;
+            d->vals[k] = bits;
+            d->fs[slot].val = bits;
+            d->fs[slot].e = (uint32_t)k + 1;
+        }
+    }
+    if ((uint32_t)k == d->n) { /* a new entry */
+        d->n++;
+        d->plain_bytes += psize;
+        c->dict_bw = sl_enc_bit_width(d->n - 1);
+    }
+    c->idx[c->page_nvals] = (uint32_t)k;
+    c->page_plain += psize;
+    *added = 1;
+    return SL_OK;
+}
+
+/* Adds one non-null value to column c as PLAIN. */
+static sl_err plain_add(pq_col *c, const sl_value *v)
+{
+    switch (c->type) {
+    case SL_T_BOOL:
+        stats_int(&c->st, v->u.i != 0);
+        return sl_buf_append(&c->plain, &(uint8_t){ v->u.i != 0 }, 1);
+    case SL_T_STRING:
+    case SL_T_BINARY:
+        if (stats_bytes(&c->st, (const uint8_t *)v->u.s.p, v->u.s.n) != SL_OK)
+            return SL_ERR_NOMEM;
+        return plain_put_bytes(&c->plain, (const uint8_t *)v->u.s.p, v->u.s.n);
+    case SL_T_DOUBLE:
+        stats_double(&c->st, v->u.d);
+        break;
+    default:
+        stats_int(&c->st, v->u.i);
+        break;
+    }
+    if (sl_buf_reserve(&c->plain, 12) != SL_OK)
+        return SL_ERR_NOMEM;
+    plain_put_fixed(c, value_bits(c, v), &c->plain);
+    return SL_OK;
+}
+
+/* Appends one cell (already validated) to column c. */
+static sl_err col_append(sl_pq_writer *w, pq_col *c, const sl_value *v, char *errstr,
+                         size_t errstr_size)
+{
+    sl_err e;
+    if (v->is_null) {
+        c->st.nulls++;
+        w->rg_bytes += 1;
+    } else {
+        int added = 0;
+        if (c->dict_mode) {
+            if (dict_add(w, c, v, &added) != SL_OK)
+                return nomem(errstr, errstr_size, "dictionary");
+            if (!added) { /* dictionary full: finish the page, PLAIN from here on */
+                e = page_flush(w, c, errstr, errstr_size);
+                if (e != SL_OK)
+                    return e;
+                c->dict_mode = 0;
+            }
+        }
+        if (!added && plain_add(c, v) != SL_OK)
+            return nomem(errstr, errstr_size, "page values");
+        c->page_nvals++;
+        w->rg_bytes += plain_size(c, v);
+        if (added && c->page_nvals == EARLY_DICT_CHECK && c->npages_dict == 0 && !dict_pays(c)) {
+            /* nearly all distinct so far (ids, timestamps): PLAIN from here on,
+             * before the hash table grows out of the cache */
+            if (page_undictionary(c) != SL_OK)
+                return nomem(errstr, errstr_size, "page values");
+            c->dict_mode = 0;
+        }
+    }
+    if (!c->required)
+        c->defs[c->page_rows] = !v->is_null;
+    c->page_rows++;
+    c->chunk_values++;
+    if (c->page_rows >= PAGE_ROW_LIMIT || page_estimate(c) >= w->opts.page_bytes)
+        return page_flush(w, c, errstr, errstr_size);
+    return SL_OK;
+}
+
+/* ---------------------------------------------------------------- row groups */
+
+/* Encodes the Statistics struct (field 12 of ColumnMetaData) of column c. */
+static void enc_stats(sl_thrift_enc *e, const pq_col *c)
+{
+    uint8_t mn[8], mx[8];
+    const void *pmin = mn, *pmax = mx;
+    size_t n = 0, nmax = 0;
+    int with = c->st.has && c->phys != SL_PQT_INT96;
+    if (with) {
+        switch (c->type) {
+        case SL_T_BOOL:
+            mn[0] = (uint8_t)c->st.imin;
+            mx[0] = (uint8_t)c->st.imax;
+            n = nmax = 1;
+            break;
+        case SL_T_INT32:
+        case SL_T_DATE:
+            sl_enc_put_u32le(mn, (uint32_t)c->st.imin);
+            sl_enc_put_u32le(mx, (uint32_t)c->st.imax);
+            n = nmax = 4;
+            break;
+        case SL_T_DOUBLE: {
+            /* zero as a bound: min is -0.0, max is +0.0 (parquet.thrift) */
+            double lo = c->st.dmin == 0.0 ? -0.0 : c->st.dmin;
+            double hi = c->st.dmax == 0.0 ? 0.0 : c->st.dmax;
+            sl_enc_put_f64le(mn, lo);
+            sl_enc_put_f64le(mx, hi);
+            n = nmax = 8;
+            break;
+        }
+        case SL_T_STRING:
+        case SL_T_BINARY:
+            if (c->st.smin_long || c->st.smax_long) {
+                with = 0;
+                break;
+            }
+            pmin = c->st.smin.data ? (const void *)c->st.smin.data : (const void *)"";
+            pmax = c->st.smax.data ? (const void *)c->st.smax.data : (const void *)"";
+            n = c->st.smin.len;
+            nmax = c->st.smax.len;
+            break;
+        default:
+            sl_enc_put_u64le(mn, (uint64_t)c->st.imin);
+            sl_enc_put_u64le(mx, (uint64_t)c->st.imax);
+            n = nmax = 8;
+            break;
+        }
+    }
+    sl_thrift_enc_struct_begin(e, 12);
+    sl_thrift_enc_field_i64(e, 3, c->st.nulls);
+    if (with) {
+        sl_thrift_enc_field_binary(e, 5, pmax, nmax);
+        sl_thrift_enc_field_binary(e, 6, pmin, n);
+    }
+    sl_thrift_enc_struct_end(e);
+}
+
+/* Writes column c's chunk (dictionary page, data pages) to the output and
+ * encodes its ColumnChunk into the row group encoder. Adds its sizes to the
+ * row group totals. */
+static sl_err chunk_write(sl_pq_writer *w, pq_col *c, sl_thrift_enc *rg, uint64_t *rg_usize,
+                          uint64_t *rg_csize, uint64_t *rg_offset, char *errstr,
+                          size_t errstr_size)
+{
+    sl_err e = page_flush(w, c, errstr, errstr_size);
+    if (e != SL_OK)
+        return e;
+    uint64_t start = w->pos, usize = c->chunk_usize, csize = c->chunk_csize;
+    int has_dict = c->npages_dict > 0;
+    if (has_dict) {
+        pq_dict *d = &c->dict;
+        sl_buf *b = &w->page;
+        b->len = 0;
+        if (sl_buf_reserve(b, d->plain_bytes) != SL_OK)
+            return nomem(errstr, errstr_size, "dictionary page");
+        for (uint32_t i = 0; i < d->n; i++) {
+            if (c->is_bytes) {
+                if (plain_put_bytes(b, d->arena.data + d->offs[i], d->lens[i]) != SL_OK)
+                    return nomem(errstr, errstr_size, "dictionary page");
+            } else {
+                plain_put_fixed(c, d->vals[i], b);
+            }
+        }
+        w->dpage.len = 0;
+        e = page_emit(w, c, SL_PQP_DICTIONARY_PAGE, d->n, SL_PQE_PLAIN, b->data, b->len, NULL,
+                      &w->dpage, &usize, &csize, errstr, errstr_size);
+        if (e == SL_OK)
+            e = w_write(w, w->dpage.data, w->dpage.len, errstr, errstr_size);
+        if (e != SL_OK)
+            return e;
+    }
+    uint64_t data_off = w->pos;
+    for (size_t i = 0; c->chunk.len && i <= c->chunk.cur; i++)
+        if (c->chunk.seg[i].len &&
+            (e = w_write(w, c->chunk.seg[i].data, c->chunk.seg[i].len, errstr, errstr_size)) !=
+                SL_OK)
+            return e;
+
+    if (*rg_offset == UINT64_MAX)
+        *rg_offset = start;
+    *rg_usize += usize;
+    *rg_csize += csize;
+
+    /* ColumnChunk */
+    sl_thrift_enc_struct_begin(rg, 0);
+    sl_thrift_enc_field_i64(rg, 2, (int64_t)start); /* file_offset: first page of the chunk */
+    sl_thrift_enc_struct_begin(rg, 3);              /* meta_data */
+    sl_thrift_enc_field_i32(rg, 1, c->phys);
+    int encs[3], nenc = 0;
+    if (has_dict || c->npages_plain)
+        encs[nenc++] = SL_PQE_PLAIN;
+    encs[nenc++] = SL_PQE_RLE;
+    if (has_dict)
+        encs[nenc++] = SL_PQE_RLE_DICTIONARY;
+    sl_thrift_enc_field_list(rg, 2, SL_THRIFT_I32, (uint32_t)nenc);
+    for (int i = 0; i < nenc; i++)
+        sl_thrift_enc_i32(rg, encs[i]);
+    sl_thrift_enc_field_list(rg, 3, SL_THRIFT_BINARY, 1);
+    sl_thrift_enc_binary(rg, c->name, strlen(c->name));
+    sl_thrift_enc_field_i32(rg, 4, (int32_t)w->opts.codec);
+    sl_thrift_enc_field_i64(rg, 5, c->chunk_values);
+    sl_thrift_enc_field_i64(rg, 6, (int64_t)usize);
+    sl_thrift_enc_field_i64(rg, 7, (int64_t)csize);
+    sl_thrift_enc_field_i64(rg, 9, (int64_t)data_off);
+    if (has_dict)
+        sl_thrift_enc_field_i64(rg, 11, (int64_t)start);
+    enc_stats(rg, c);
+    /* encoding_stats: list<PageEncodingStats> */
+    uint32_t nes = (has_dict ? 2u : 0u) + (c->npages_plain ? 1u : 0u);
+    sl_thrift_enc_field_list(rg, 13, SL_THRIFT_STRUCT, nes);
+    if (has_dict) {
+        sl_thrift_enc_struct_begin(rg, 0);
+        sl_thrift_enc_field_i32(rg, 1, SL_PQP_DICTIONARY_PAGE);
+        sl_thrift_enc_field_i32(rg, 2, SL_PQE_PLAIN);
+        sl_thrift_enc_field_i32(rg, 3, 1);
+        sl_thrift_enc_struct_end(rg);
+        sl_thrift_enc_struct_begin(rg, 0);
+        sl_thrift_enc_field_i32(rg, 1, SL_PQP_DATA_PAGE);
+        sl_thrift_enc_field_i32(rg, 2, SL_PQE_RLE_DICTIONARY);
+        sl_thrift_enc_field_i32(rg, 3, (int32_t)c->npages_dict);
+        sl_thrift_enc_struct_end(rg);
+    }
+    if (c->npages_plain) {
+        sl_thrift_enc_struct_begin(rg, 0);
+        sl_thrift_enc_field_i32(rg, 1, SL_PQP_DATA_PAGE);
+        sl_thrift_enc_field_i32(rg, 2, SL_PQE_PLAIN);
+        sl_thrift_enc_field_i32(rg, 3, (int32_t)c->npages_plain);
+        sl_thrift_enc_struct_end(rg);
+    }
+    sl_thrift_enc_struct_end(rg); /* meta_data */
+    sl_thrift_enc_struct_end(rg); /* ColumnChunk */
+    return SL_OK;
+}
+
+/* Prepares column c for the next row group (keeps its memory). */
+static void col_reset_chunk(const sl_pq_writer *w, pq_col *c)
+{
+    c->page_rows = c->page_nvals = c->page_plain = 0;
+    c->plain.len = c->plain_base;
+    segbuf_reset(&c->chunk);
+    c->chunk_usize = c->chunk_csize = 0;
+    c->npages_dict = c->npages_plain = 0;
+    c->chunk_values = 0;
+    c->dict_mode = c->can_dict && !w->opts.disable_dictionary;
+    c->dict_bw = 0;
+    dict_clear(&c->dict);
+    stats_reset(&c->st);
+}
+
+/* Writes the open row group (no-op without rows). release: also free the
+ * memory that held its pages and dictionaries (an explicit flush is how a
+ * caller relieves memory pressure); without it the memory is kept for the next
+ * row group, which refills it without page faults. */
+static sl_err rg_flush(sl_pq_writer *w, int release, char *errstr, size_t errstr_size)
+{
+    if (w->state != W_OPEN)
+        return sl_errf(SL_ERR_INVALID, errstr, errstr_size,
+                       "parquet writer: flush after close or after an error");
+    if (w->rg_rows == 0)
+        return SL_OK;
+    sl_thrift_enc rg;
+    uint64_t usize = 0, csize = 0, offset = UINT64_MAX;
+    sl_err e = SL_OK;
+    sl_thrift_enc_init(&rg, &w->rgmeta);
+    sl_thrift_enc_struct_begin(&rg, 0);
+    sl_thrift_enc_field_list(&rg, 1, SL_THRIFT_STRUCT, (uint32_t)w->ncols);
+    for (size_t i = 0; i < w->ncols && e == SL_OK; i++)
+        e = chunk_write(w, &w->cols[i], &rg, &usize, &csize, &offset, errstr, errstr_size);
+    if (e != SL_OK) {
+        w->state = W_FAILED;
+        return e;
+    }
+    sl_thrift_enc_field_i64(&rg, 2, (int64_t)usize);
+    sl_thrift_enc_field_i64(&rg, 3, (int64_t)w->rg_rows);
+    sl_thrift_enc_field_i64(&rg, 5, (int64_t)offset);
+    sl_thrift_enc_field_i64(&rg, 6, (int64_t)csize);
+    if (w->nrg <= INT16_MAX)
+        sl_thrift_enc_field_i16(&rg, 7, (int16_t)w->nrg);
+    sl_thrift_enc_struct_end(&rg);
+    if (sl_thrift_enc_finish(&rg) != SL_OK) {
+        w->state = W_FAILED;
+        return nomem(errstr, errstr_size, "footer");
+    }
+    w->nrg++;
+    w->rg_rows = 0;
+    w->rg_bytes = 0;
+    for (size_t i = 0; i < w->ncols; i++) {
+        if (release) {
+            segbuf_free(&w->cols[i].chunk);
+            dict_free(&w->cols[i].dict);
+        }
+        col_reset_chunk(w, &w->cols[i]);
+    }
+    if (release)
+        sl_buf_free(&w->dpage);
+    return SL_OK;
+}
+
+sl_err sl_pq_writer_flush_row_group(sl_pq_writer *w, char *errstr, size_t errstr_size)
+{
+    return rg_flush(w, 1, errstr, errstr_size);
+}
+
+/* ---------------------------------------------------------------- API */
+
+static int phys_type(sl_type t, int int96)
+{
+    switch (t) {
+    case SL_T_BOOL: return SL_PQT_BOOLEAN;
+    case SL_T_INT32:
+    case SL_T_DATE: return SL_PQT_INT32;
+    case SL_T_INT64: return SL_PQT_INT64;
+    case SL_T_DOUBLE: return SL_PQT_DOUBLE;
+    case SL_T_STRING:
+    case SL_T_BINARY: return SL_PQT_BYTE_ARRAY;
+    case SL_T_TIMESTAMP: return int96 ? SL_PQT_INT96 : SL_PQT_INT64;
+    }
+    return -1;
+}
+
+sl_pq_writer *sl_pq_writer_new(const sl_column *cols, size_t ncols, const sl_pq_options *opts,
+                               sl_out out, char *errstr, size_t errstr_size)
+{
+    sl_pq_writer *w = NULL;
+    size_t names_len = 0;
+    if (!cols || ncols == 0 || ncols > INT32_MAX / 2) {
+        sl_errf(SL_ERR_INVALID, errstr, errstr_size, "parquet writer: a table needs 1 or more columns");
+        return NULL;
+    }
+    for (size_t i = 0; i < ncols; i++) {
+        if (!cols[i].name || !cols[i].name[0]) {
+            sl_errf(SL_ERR_INVALID, errstr, errstr_size, "parquet writer: column %zu has no name", i);
+            return NULL;
+        }
+        if (phys_type(cols[i].type, 0) < 0) {
+            sl_errf(SL_ERR_INVALID, errstr, errstr_size,
+                    "parquet writer: column '%s' has unknown type %d", cols[i].name,
+                    (int)cols[i].type);
+            return NULL;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(cols[i].name, cols[j].name) == 0) {
+                sl_errf(SL_ERR_INVALID, errstr, errstr_size,
+                        "parquet writer: duplicate column name '%s'", cols[i].name);
+                return NULL;
+            }
+        names_len += strlen(cols[i].name) + 1;
+    }
+    w = calloc(1, sizeof *w);
+    if (!w)
+        goto nomem;
+    w->out = out;
+    w->opts = opts ? *opts : sl_pq_options_default();
+    if (!w->opts.page_bytes)
+        w->opts.page_bytes = (size_t)1 << 20;
+    if (!w->opts.row_group_bytes)
+        w->opts.row_group_bytes = (size_t)128 << 20;
+    if (!w->opts.dict_max_bytes)
+        w->opts.dict_max_bytes = (size_t)1 << 20;
+    if (w->opts.dict_max_bytes > DICT_MAX_LIMIT)
+        w->opts.dict_max_bytes = DICT_MAX_LIMIT;
+    if (!sl_codec_supported(w->opts.codec)) {
+        sl_errf(SL_ERR_INVALID, errstr, errstr_size, "parquet writer: unknown codec %d",
+                (int)w->opts.codec);
+        goto err;
+    }
+    if ((w->opts.codec == SL_PQ_ZSTD && (w->opts.compression_level < 0 ||
+                                         w->opts.compression_level > 22)) ||
+        (w->opts.codec == SL_PQ_GZIP && (w->opts.compression_level < 0 ||
+                                         w->opts.compression_level > 9))) {
+        sl_errf(SL_ERR_INVALID, errstr, errstr_size,
+                "parquet writer: compression level %d is out of range for %s",
+                w->opts.compression_level, sl_pq_codec_name(w->opts.codec));
+        goto err;
+    }
+    w->ncols = ncols;
+    w->cols = calloc(ncols, sizeof *w->cols);
+    w->names = malloc(names_len);
+    w->codec = sl_codec_new();
+    if (!w->cols || !w->names || !w->codec)
+        goto nomem;
+    char *np = w->names;
+    for (size_t i = 0; i < ncols; i++) {
+        pq_col *c = &w->cols[i];
+        size_t l = strlen(cols[i].name) + 1;
+        memcpy(np, cols[i].name, l);
+        c->name = np;
+        np += l;
+        c->type = cols[i].type;
+        c->required = cols[i].required != 0;
+        c->phys = phys_type(c->type, w->opts.int96_timestamps);
+        c->is_bytes = c->phys == SL_PQT_BYTE_ARRAY;
+        c->can_dict = c->phys != SL_PQT_BOOLEAN;
+        /* Whole-page buffers are reserved at once: untouched memory costs no
+         * RAM, and growing them by copying is what made small files slow. */
+        if (!c->required && !(c->defs = malloc(PAGE_ROW_LIMIT)))
+            goto nomem;
+        if (c->can_dict && !(c->idx = malloc(PAGE_ROW_LIMIT * sizeof *c->idx)))
+            goto nomem;
+        if (!c->required && c->phys != SL_PQT_BOOLEAN)
+            c->plain_base = LEVEL_GAP;
+        size_t pre = c->phys == SL_PQT_BOOLEAN ? PAGE_ROW_LIMIT : w->opts.page_bytes + 64;
+        if (pre > ((size_t)16 << 20))
+            pre = (size_t)16 << 20;
+        if (sl_buf_reserve(&c->plain, c->plain_base + pre) != SL_OK)
+            goto nomem;
+        col_reset_chunk(w, c);
+    }
+    if (w_write(w, "PAR1", 4, errstr, errstr_size) != SL_OK)
+        goto err;
+    return w;
+nomem:
+    sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "parquet writer: out of memory");
+err:
+    sl_pq_writer_destroy(w);
+    return NULL;
+}
+
+sl_err sl_pq_writer_write_row(sl_pq_writer *w, const sl_value *vals, char *errstr,
+                              size_t errstr_size)
+{
+    sl_err e;
+    if (w->state != W_OPEN)
+        return sl_errf(SL_ERR_INVALID, errstr, errstr_size,
+                       "parquet writer: write after close or after an error");
+    /* validate the whole row first, so a bad row leaves nothing behind */
+    for (size_t i = 0; i < w->ncols; i++) {
+        const pq_col *c = &w->cols[i];
+        const sl_value *v = &vals[i];
+        if (v->is_null) {
+            if (c->required)
+                return sl_errf(SL_ERR_INVALID, errstr, errstr_size,
+                               "parquet writer: row %llu: column '%s' is required but the value "
+                               "is null", (unsigned long long)w->rows, c->name);
+            continue;
+        }
+        if ((c->type == SL_T_INT32 || c->type == SL_T_DATE) &&
+            (v->u.i < INT32_MIN || v->u.i > INT32_MAX))
+            return sl_errf(SL_ERR_INVALID, errstr, errstr_size,
+                           "parquet writer: row %llu: column '%s': %lld does not fit in int32",
+                           (unsigned long long)w->rows, c->name, (long long)v->u.i);
+        if (c->is_bytes && (v->u.s.n > MAX_VALUE_BYTES || (v->u.s.n && !v->u.s.p)))
+            return sl_errf(SL_ERR_LIMIT, errstr, errstr_size,
+                           "parquet writer: row %llu: column '%s': value of %u bytes is over "
+                           "the %u-byte limit", (unsigned long long)w->rows, c->name,
+                           (unsigned)v->u.s.n, MAX_VALUE_BYTES);
+    }
+    for (size_t i = 0; i < w->ncols; i++) {
+        e = col_append(w, &w->cols[i], &vals[i], errstr, errstr_size);
+        if (e != SL_OK) {
+            w->state = W_FAILED;
+            return e;
+        }
+    }
+    w->rows++;
+    w->rg_rows++;
+    if (w->rg_bytes >= w->opts.row_group_bytes)
+        return rg_flush(w, 0, errstr, errstr_size);
+    return SL_OK;
+}
+
+sl_err sl_pq_writer_add_kv(sl_pq_writer *w, const char *key, const char *value)
+{
+    if (w->state != W_OPEN || !key)
+        return SL_ERR_INVALID;
+    if (w->nkv == w->kvcap) {
+        size_t cap = w->kvcap ? w->kvcap * 2 : 8;
+        pq_kv *k = realloc(w->kvs, cap * sizeof *k);
+        if (!k)
+            return SL_ERR_NOMEM;
+        w->kvs = k;
+        w->kvcap = cap;
+    }
+    pq_kv *kv = &w->kvs[w->nkv];
+    kv->key = strdup(key);
+    kv->value = value ? strdup(value) : NULL;
+    if (!kv->key || (value && !kv->value)) {
+        free(kv->key);
+        free(kv->value);
+        return SL_ERR_NOMEM;
+    }
+    w->nkv++;
+    return SL_OK;
+}
+
+/* Encodes the SchemaElement of column c. */
+static void enc_schema_element(sl_thrift_enc *e, const pq_col *c)
+{
+    sl_thrift_enc_struct_begin(e, 0);
+    sl_thrift_enc_field_i32(e, 1, c->phys);
+    sl_thrift_enc_field_i32(e, 3, c->required ? SL_PQR_REQUIRED : SL_PQR_OPTIONAL);
+    sl_thrift_enc_field_binary(e, 4, c->name, strlen(c->name));
+    switch (c->type) {
+    case SL_T_STRING:
+        sl_thrift_enc_field_i32(e, 6, SL_PQCT_UTF8);
+        sl_thrift_enc_struct_begin(e, 10);
+        sl_thrift_enc_struct_begin(e, SL_PQLT_STRING);
+        sl_thrift_enc_struct_end(e);
+        sl_thrift_enc_struct_end(e);
+        break;
+    case SL_T_DATE:
+        sl_thrift_enc_field_i32(e, 6, SL_PQCT_DATE);
+        sl_thrift_enc_struct_begin(e, 10);
+        sl_thrift_enc_struct_begin(e, SL_PQLT_DATE);
+        sl_thrift_enc_struct_end(e);
+        sl_thrift_enc_struct_end(e);
+        break;
+    case SL_T_TIMESTAMP:
+        if (c->phys == SL_PQT_INT96)
+            break; /* legacy INT96 carries no annotation */
+        sl_thrift_enc_field_i32(e, 6, SL_PQCT_TIMESTAMP_MICROS);
+        sl_thrift_enc_struct_begin(e, 10);
+        sl_thrift_enc_struct_begin(e, SL_PQLT_TIMESTAMP);
+        sl_thrift_enc_field_bool(e, 1, 1); /* isAdjustedToUTC */
+        sl_thrift_enc_struct_begin(e, 2);  /* unit */
+        sl_thrift_enc_struct_begin(e, SL_PQTU_MICROS);
+        sl_thrift_enc_struct_end(e);
+        sl_thrift_enc_struct_end(e);
+        sl_thrift_enc_struct_end(e);
+        sl_thrift_enc_struct_end(e);
+        break;
+    default:
+        break;
+    }
+    sl_thrift_enc_struct_end(e);
+}
+
+sl_err sl_pq_writer_close(sl_pq_writer *w, char *errstr, size_t errstr_size)
+{
+    sl_buf foot = {0};
+    sl_thrift_enc e;
+    sl_err err;
+    if (w->state != W_OPEN)
+        return sl_errf(SL_ERR_INVALID, errstr, errstr_size,
+                       "parquet writer: close after close or after an error");
+    err = rg_flush(w, 0, errstr, errstr_size);
+    if (err != SL_OK)
+        goto err;
+    sl_thrift_enc_init(&e, &foot);
+    sl_thrift_enc_struct_begin(&e, 0);
+    sl_thrift_enc_field_i32(&e, 1, 1); /* version */
+    sl_thrift_enc_field_list(&e, 2, SL_THRIFT_STRUCT, (uint32_t)w->ncols + 1);
+    sl_thrift_enc_struct_begin(&e, 0); /* root */
+    sl_thrift_enc_field_i32(&e, 3, SL_PQR_REQUIRED);
+    sl_thrift_enc_field_binary(&e, 4, "schema", 6);
+    sl_thrift_enc_field_i32(&e, 5, (int32_t)w->ncols);
+    sl_thrift_enc_struct_end(&e);
+    for (size_t i = 0; i < w->ncols; i++)
+        enc_schema_element(&e, &w->cols[i]);
+    sl_thrift_enc_field_i64(&e, 3, (int64_t)w->rows);
+    sl_thrift_enc_field_list(&e, 4, SL_THRIFT_STRUCT, w->nrg);
+    /* the RowGroup structs were encoded as each row group was written */
+    if (w->rgmeta.len && sl_buf_append(&foot, w->rgmeta.data, w->rgmeta.len) != SL_OK) {
+        err = nomem(errstr, errstr_size, "footer");
+        goto err;
+    }
+    if (w->nkv) {
+        sl_thrift_enc_field_list(&e, 5, SL_THRIFT_STRUCT, (uint32_t)w->nkv);
+        for (size_t i = 0; i < w->nkv; i++) {
+            sl_thrift_enc_struct_begin(&e, 0);
+            sl_thrift_enc_field_binary(&e, 1, w->kvs[i].key, strlen(w->kvs[i].key));
+            if (w->kvs[i].value)
+                sl_thrift_enc_field_binary(&e, 2, w->kvs[i].value, strlen(w->kvs[i].value));
+            sl_thrift_enc_struct_end(&e);
+        }
+    }
+    const char *cb = sl_version_line();
+    sl_thrift_enc_field_binary(&e, 6, cb, strlen(cb));
+    sl_thrift_enc_field_list(&e, 7, SL_THRIFT_STRUCT, (uint32_t)w->ncols);
+    for (size_t i = 0; i < w->ncols; i++) {
+        sl_thrift_enc_struct_begin(&e, 0); /* ColumnOrder */
+        sl_thrift_enc_struct_begin(&e, 1); /* TYPE_ORDER: TypeDefinedOrder */
+        sl_thrift_enc_struct_end(&e);
+        sl_thrift_enc_struct_end(&e);
+    }
+    sl_thrift_enc_struct_end(&e);
+    if (sl_thrift_enc_finish(&e) != SL_OK || foot.len > UINT32_MAX) {
+        err = nomem(errstr, errstr_size, "footer");
+        goto err;
+    }
+    uint8_t tail[8];
+    sl_enc_put_u32le(tail, (uint32_t)foot.len);
+    memcpy(tail + 4, "PAR1", 4);
+    err = w_write(w, foot.data, foot.len, errstr, errstr_size);
+    if (err == SL_OK)
+        err = w_write(w, tail, 8, errstr, errstr_size);
+    if (err != SL_OK)
+        goto err;
+    sl_buf_free(&foot);
+    w->state = W_CLOSED;
+    return SL_OK;
+err:
+    sl_buf_free(&foot);
+    w->state = W_FAILED;
+    return err;
+}
+
+void sl_pq_writer_destroy(sl_pq_writer *w)
+{
+    if (!w)
+        return;
+    if (w->cols) {
+        for (size_t i = 0; i < w->ncols; i++) {
+            pq_col *c = &w->cols[i];
+            free(c->defs);
+            free(c->idx);
+            sl_buf_free(&c->plain);
+            segbuf_free(&c->chunk);
+            dict_free(&c->dict);
+            sl_buf_free(&c->st.smin);
+            sl_buf_free(&c->st.smax);
+        }
+        free(w->cols);
+    }
+    for (size_t i = 0; i < w->nkv; i++) {
+        free(w->kvs[i].key);
+        free(w->kvs[i].value);
+    }
+    free(w->kvs);
+    free(w->names);
+    sl_codec_destroy(w->codec);
+    sl_buf_free(&w->page);
+    sl_buf_free(&w->hdr);
+    sl_buf_free(&w->dpage);
+    sl_buf_free(&w->rgmeta);
+    free(w);
+}
+
+uint64_t sl_pq_writer_rows(const sl_pq_writer *w) { return w->rows; }
+size_t sl_pq_writer_buffered_bytes(const sl_pq_writer *w) { return w->rg_bytes; }
+uint64_t sl_pq_writer_bytes_written(const sl_pq_writer *w) { return w->pos; }
