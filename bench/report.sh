@@ -21,6 +21,9 @@ mkdir -p "$out"
 [ -x "$S" ] || { echo "bench/report.sh: $S is missing (run: make)" >&2; exit 1; }
 [ -d tests/readers/node_modules/@duckdb/node-api ] || { echo "bench/report.sh: DuckDB for node is missing (run: make deps)" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "bench/report.sh: /usr/bin/time is missing (apt install time)" >&2; exit 1; }
+# calc EXPR: awk arithmetic (3 decimals); lt A B: exit 0 when A < B
+calc() { awk "BEGIN { printf \"%.3f\", $1 }"; }
+lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
 L=$out/lake
 if [ "$(cat "$out/lake.records" 2> /dev/null)" != "$records" ]; then
     rm -rf "$L" "$out/lake.records"
@@ -29,7 +32,7 @@ if [ "$(cat "$out/lake.records" 2> /dev/null)" != "$records" ]; then
     "$S" gen --records "$records" --seed 7 | "$S" land --from - --lake "$L" -q
     t1=$(date +%s.%N)
     echo "$records" > "$out/lake.records"
-    echo "  landed in $(echo "$t1 - $t0" | bc) s" >&2
+    echo "  landed in $(calc "$t1 - $t0") s" >&2
 fi
 files=$(find "$L" -name '*.parquet' | wc -l)
 bytes=$(du -sb "$L" | cut -f1)
@@ -41,9 +44,9 @@ for k in $(seq "$repeat"); do
     t0=$(now)
     /usr/bin/time -f '%M %U %S' -o "$out/sluice.time" "$S" report --lake "$L" --format json > "$out/sluice.json"
     t1=$(now)
-    s=$(echo "$t1 - $t0" | bc)
-    runs="$runs${runs:+,}$(printf '%.3f' "$s")"
-    if [ -z "$best" ] || [ "$(echo "$s < $best" | bc)" = 1 ]; then
+    s=$(calc "$t1 - $t0")
+    runs="$runs${runs:+,}$s"
+    if [ -z "$best" ] || lt "$s" "$best"; then
         best=$s
         cp "$out/sluice.time" "$out/sluice.best.time"
     fi
@@ -60,10 +63,11 @@ node tests/e2e/report_duckdb.mjs --lake "$L" --sluice "$out/sluice.json" > "$out
 same=$(grep -c '^not ok' "$out/compare.txt" || true)
 
 echo "sluice report: $records generated attempts, $files Parquet files, $bytes bytes, 1 thread, best of $repeat"
-printf '  sluice report   %8.3f s (cpu %.2f s)  peak RSS %6d MB  (runs: %s)\n' "$best" "$(echo "$su + $ss" | bc)" $((srss / 1024)) "$runs"
+printf '  sluice report   %8.3f s (cpu %.2f s)  peak RSS %6d MB  (runs: %s)\n' "$best" "$(calc "$su + $ss")" $((srss / 1024)) "$runs"
 printf '  duckdb          %8.3f s (cpu %.2f s)  peak RSS %6d MB, node alone %d MB  (runs: %s)\n' "$ds" "$dc" $((drss / 1024)) $((nrss / 1024)) "$da"
-ratio=$(echo "scale=3; $best / $ds" | bc)
-met=$(echo "$ratio <= 3.0" | bc)
+ratio=$(calc "$best / $ds")
+met=0
+lt "$ratio" 3.0001 && met=1
 printf '  ratio sluice/duckdb: %s  target <= 3.00  %s\n' "$ratio" "$([ "$met" = 1 ] && echo MET || echo MISSED)"
 if [ "$same" = 0 ]; then echo "  figures: all $(grep -c '^ok' "$out/compare.txt") equal to DuckDB's"; else echo "  figures: $same DIFFERENT (see $out/compare.txt)"; fi
 
@@ -76,13 +80,13 @@ while IFS='|' read -r name q; do
         t0=$(now)
         "$S" sql --lake "$L" --format csv "$q" > "$out/sql.csv"
         t1=$(now)
-        s=$(echo "$t1 - $t0" | bc)
-        if [ -z "$sb" ] || [ "$(echo "$s < $sb" | bc)" = 1 ]; then sb=$s; fi
+        s=$(calc "$t1 - $t0")
+        if [ -z "$sb" ] || lt "$s" "$sb"; then sb=$s; fi
     done
     node bench/report_sql_duckdb.mjs --lake "$L" --repeat "$repeat" "$q" > "$out/sqld.txt"
     qd=$(sed -n 's/^duckdb_seconds=//p' "$out/sqld.txt")
     printf '  %-28s sluice %7.3f s  duckdb %7.3f s  ratio %5.2f  (%d rows)\n' "$name" "$sb" "$qd" \
-        "$(echo "scale=3; $sb / $qd" | bc)" $(($(wc -l < "$out/sql.csv") - 1))
+        "$(calc "$sb / $qd")" $(($(wc -l < "$out/sql.csv") - 1))
 done <<'EOF'
 group_by_exam|SELECT exam_name, count(*), avg(score) FROM assessments GROUP BY exam_name ORDER BY 2 DESC
 one_day_questions|SELECT user_result, count(*) FROM questions WHERE dt = '2018-01-10' GROUP BY 1 ORDER BY 1

@@ -81,6 +81,39 @@ static sl_err smap_grow(smap *m)
     return SL_OK;
 }
 
+/* Makes room for about n keys of `avg_len` bytes at once (a hint: growing by
+ * doubling copies, and the freed blocks inflate the peak RSS). SL_OK or SL_ERR_NOMEM. */
+static sl_err smap_reserve(smap *m, size_t n, size_t avg_len)
+{
+    if (n <= m->cap)
+        return SL_OK;
+    sm_entry *q = realloc(m->e, n * sizeof *q);
+    if (!q)
+        return SL_ERR_NOMEM;
+    m->e = q;
+    m->cap = n;
+    if (sl_buf_reserve(&m->arena, n * avg_len) != SL_OK)
+        return SL_ERR_NOMEM;
+    size_t ns = 64;
+    while (ns < n * 2 + 2)
+        ns *= 2;
+    if (!m->slots || ns > m->mask + 1) {
+        uint32_t *sl = calloc(ns, sizeof *sl);
+        if (!sl)
+            return SL_ERR_NOMEM;
+        for (size_t i = 0; i < m->n; i++) {
+            size_t j = (size_t)m->e[i].h & (ns - 1);
+            while (sl[j])
+                j = (j + 1) & (ns - 1);
+            sl[j] = (uint32_t)(i + 1);
+        }
+        free(m->slots);
+        m->slots = sl;
+        m->mask = ns - 1;
+    }
+    return SL_OK;
+}
+
 /* Finds key p[0..len): 1 and *idx when present, else 0. */
 static int smap_find(const smap *m, const void *p, size_t len, size_t *idx)
 {
@@ -168,7 +201,6 @@ typedef struct item {
     size_t keylen;
     int64_t n;       /* attempts / messages / answered */
     int64_t n2;      /* correct (questions) */
-    int64_t order;   /* unused (0) */
 } item;
 
 typedef struct figures {
@@ -199,8 +231,8 @@ typedef struct figures {
     int64_t quarantine_rows;
     item *reasons;
     size_t nreasons;
-    /* storage for item keys */
-    smap keys_names, keys_days, keys_questions, keys_reasons;
+    /* the maps the items' keys point into (not changed once the items exist) */
+    smap names_m, days_m, questions_m, reasons_m;
 } figures;
 
 static void figures_free(figures *f)
@@ -214,10 +246,10 @@ static void figures_free(figures *f)
     free(f->top_exam_name);
     free(f->questions);
     free(f->reasons);
-    smap_free(&f->keys_names);
-    smap_free(&f->keys_days);
-    smap_free(&f->keys_questions);
-    smap_free(&f->keys_reasons);
+    smap_free(&f->names_m);
+    smap_free(&f->days_m);
+    smap_free(&f->questions_m);
+    smap_free(&f->reasons_m);
 }
 
 /* Orders: NULL keys after every string; strings by bytes. */
@@ -317,9 +349,9 @@ static int keep_exam_rg(void *ctx, sl_sql_scan *s, size_t rg)
     if (got < 0 || !info.stats.has_min_max)
         return 1;
     const sl_value *mn = &info.stats.min, *mx = &info.stats.max;
-    item x = { tf->exam, tf->exam_len, 0, 0, 0 };
-    item lo = { mn->u.s.p ? mn->u.s.p : "", mn->u.s.n, 0, 0, 0 };
-    item hi = { mx->u.s.p ? mx->u.s.p : "", mx->u.s.n, 0, 0, 0 };
+    item x = { tf->exam, tf->exam_len, 0, 0 };
+    item lo = { mn->u.s.p ? mn->u.s.p : "", mn->u.s.n, 0, 0 };
+    item hi = { mx->u.s.p ? mx->u.s.p : "", mx->u.s.n, 0, 0 };
     return key_cmp(&lo, &x) <= 0 && key_cmp(&x, &hi) <= 0;
 }
 
@@ -370,9 +402,10 @@ static void pair_split(const char *k, size_t len, const char **id, size_t *idn, 
     *namen = len - 5 - n;
 }
 
-/* Adds an item with key (copied into keys) to a growing array. */
-static sl_err items_push(item **v, size_t *n, size_t *cap, smap *keys, const char *key, size_t keylen,
-                         int64_t cnt, int64_t cnt2, int64_t order)
+/* Appends an item to a growing array. key (NULL for SQL NULL) is borrowed: it must
+ * live as long as the figures (a map arena that no longer changes). */
+static sl_err items_push(item **v, size_t *n, size_t *cap, const char *key, size_t keylen, int64_t cnt,
+                         int64_t cnt2)
 {
     if (*n == *cap) {
         size_t nc = *cap ? *cap * 2 : 32;
@@ -382,29 +415,15 @@ static sl_err items_push(item **v, size_t *n, size_t *cap, smap *keys, const cha
         *v = q;
         *cap = nc;
     }
-    item *it = &(*v)[(*n)++];
-    it->key = NULL;
-    it->keylen = 0;
-    if (key) {
-        size_t idx;
-        sl_err e = smap_get(keys, key, keylen, &idx, NULL);
-        if (e != SL_OK)
-            return e;
-        it->keylen = keylen;
-        it->key = (const char *)(uintptr_t)idx; /* resolved by items_resolve */
-    }
-    it->n = cnt;
-    it->n2 = cnt2;
-    it->order = order;
+    (*v)[(*n)++] = (item){ key, key ? keylen : 0, cnt, cnt2 };
     return SL_OK;
 }
 
-/* Turns the entry indices items_push stored into pointers (the arena no longer moves). */
-static void items_resolve(item *v, size_t n, const smap *keys, const uint8_t *is_null)
+/* Compares two possibly-NULL byte strings like key_cmp. */
+static int bytes_cmp(const char *a, size_t an, const char *b, size_t bn)
 {
-    for (size_t i = 0; i < n; i++)
-        if (!is_null[i])
-            v[i].key = smap_key(keys, (size_t)(uintptr_t)v[i].key);
+    item x = { a, an, 0, 0 }, y = { b, bn, 0, 0 };
+    return key_cmp(&x, &y);
 }
 
 typedef struct scan_state {
@@ -415,6 +434,102 @@ typedef struct scan_state {
     size_t errstr_size;
 } scan_state;
 
+/* From the attempts per (exam id, exam name) pair: the distinct exams and names,
+ * Learning Git, the most and least common names, and the most common exam id with
+ * its (smallest) name. */
+static sl_err rank_exams(figures *f, const smap *pairs, const counts *pair_n)
+{
+    smap ids_m = { 0 };
+    counts name_n = { 0 }, id_n = { 0 }, id_name = { 0 };
+    int64_t null_name_n = 0;
+    int have_null_name = 0;
+    item *all = NULL;
+    size_t nall = 0, cap = 0, best = SIZE_MAX;
+    sl_err e = SL_OK;
+    for (size_t p = 0; p < pairs->n && e == SL_OK; p++) {
+        const char *id, *name;
+        size_t idn, namen, ni, ii;
+        pair_split(smap_key(pairs, p), pairs->e[p].len, &id, &idn, &name, &namen);
+        if (name) {
+            e = smap_get(&f->names_m, name, namen, &ni, NULL);
+            if (e == SL_OK)
+                e = counts_fit(&name_n, f->names_m.n, 0);
+            if (e == SL_OK)
+                name_n.v[ni] += pair_n->v[p];
+        } else {
+            have_null_name = 1;
+            null_name_n += pair_n->v[p];
+        }
+        if (!id || e != SL_OK)
+            continue;
+        e = smap_get(&ids_m, id, idn, &ii, NULL);
+        if (e == SL_OK)
+            e = counts_fit(&id_n, ids_m.n, 0);
+        if (e == SL_OK)
+            e = counts_fit(&id_name, ids_m.n, -1);
+        if (e != SL_OK)
+            break;
+        id_n.v[ii] += pair_n->v[p];
+        if (name) { /* the exam's name: the smallest of its names */
+            int64_t cur = id_name.v[ii];
+            const char *cid, *cn = NULL;
+            size_t cidn, cnn = 0;
+            if (cur >= 0)
+                pair_split(smap_key(pairs, (size_t)cur), pairs->e[cur].len, &cid, &cidn, &cn, &cnn);
+            if (cur < 0 || bytes_cmp(name, namen, cn, cnn) < 0)
+                id_name.v[ii] = (int64_t)p;
+        }
+    }
+    /* the names are all in f->names_m now: its keys stay where they are */
+    for (size_t i = 0; i < f->names_m.n && e == SL_OK; i++)
+        e = items_push(&all, &nall, &cap, smap_key(&f->names_m, i), f->names_m.e[i].len, name_n.v[i], 0);
+    if (e == SL_OK && have_null_name)
+        e = items_push(&all, &nall, &cap, NULL, 0, null_name_n, 0);
+    if (e == SL_OK) {
+        f->exams = (int64_t)ids_m.n;
+        f->exam_names = (int64_t)f->names_m.n;
+        size_t lg;
+        if (smap_find(&f->names_m, LEARNING_GIT, strlen(LEARNING_GIT), &lg))
+            f->learning_git = name_n.v[lg];
+        size_t k = nall < TOP_N ? nall : TOP_N, cap_top = 0, cap_least = 0;
+        sort_items(all, nall, by_count_desc);
+        for (size_t i = 0; i < k && e == SL_OK; i++)
+            e = items_push(&f->top, &f->ntop, &cap_top, all[i].key, all[i].keylen, all[i].n, 0);
+        sort_items(all, nall, by_count_asc);
+        for (size_t i = 0; i < k && e == SL_OK; i++)
+            e = items_push(&f->least, &f->nleast, &cap_least, all[i].key, all[i].keylen, all[i].n, 0);
+    }
+    /* the most common exam id (ties: the smallest id) */
+    for (size_t i = 0; i < ids_m.n && e == SL_OK; i++)
+        if (best == SIZE_MAX || id_n.v[i] > id_n.v[best] ||
+            (id_n.v[i] == id_n.v[best] &&
+             bytes_cmp(smap_key(&ids_m, i), ids_m.e[i].len, smap_key(&ids_m, best), ids_m.e[best].len) < 0))
+            best = i;
+    if (e == SL_OK && best != SIZE_MAX) {
+        f->have_top_exam = 1;
+        f->top_exam_attempts = id_n.v[best];
+        f->top_exam_id = strndup(smap_key(&ids_m, best), ids_m.e[best].len);
+        if (!f->top_exam_id)
+            e = SL_ERR_NOMEM;
+        if (e == SL_OK && id_name.v[best] >= 0) {
+            const char *cid, *cn;
+            size_t cidn, cnn, p = (size_t)id_name.v[best];
+            pair_split(smap_key(pairs, p), pairs->e[p].len, &cid, &cidn, &cn, &cnn);
+            f->top_exam_name = strndup(cn, cnn);
+            if (!f->top_exam_name)
+                e = SL_ERR_NOMEM;
+        }
+    }
+    smap_free(&ids_m);
+    free(name_n.v);
+    free(id_n.v);
+    free(id_name.v);
+    free(all);
+    return e;
+}
+
+/* One pass over assessments: every per-attempt figure, attempts per day (from the dt
+ * folders: no value decoded), and the (exam id, name) pairs for rank_exams. */
 static sl_err scan_assessments(scan_state *st, const sl_sql_table *t)
 {
     figures *f = st->f;
@@ -427,29 +542,31 @@ static sl_err scan_assessments(scan_state *st, const sl_sql_table *t)
     size_t dtk = 0;
     int have_dt = sl_sql_table_part(t, "dt", &dtk) == 0;
 
-    smap ids = { 0 }, pairs = { 0 }, dtmap = { 0 };
+    smap ids = { 0 }, pairs = { 0 };
     counts pair_n = { 0 }, day_n = { 0 }, file_day = { 0 };
     sl_buf key = { 0 };
-    int64_t null_day = 0, null_ids = 0;
-    size_t icap = 0;
-    uint8_t *nulls = NULL;
+    int64_t null_day = 0;
+    size_t dcap = 0;
     sl_sql_scan *s = NULL;
 
-    /* the day of every file: an entry of dtmap, or -1 for NULL */
+    /* the day of every file: an entry of f->days_m, or -1 for NULL */
     e = counts_fit(&file_day, t->nfiles + 1, -1);
     for (size_t i = 0; i < t->nfiles && e == SL_OK && have_dt; i++) {
         const char *d = t->files[i].parts[dtk];
+        size_t idx;
         if (!d)
             continue;
-        size_t idx;
-        e = smap_get(&dtmap, d, strlen(d), &idx, NULL);
+        e = smap_get(&f->days_m, d, strlen(d), &idx, NULL);
         file_day.v[i] = (int64_t)idx;
     }
     if (e == SL_OK)
-        e = counts_fit(&day_n, dtmap.n + 1, 0);
+        e = counts_fit(&day_n, f->days_m.n + 1, 0);
     if (e != SL_OK)
         goto nomem;
 
+    /* one key per attempt: sized from the table's row estimate (24-byte keen_ids) */
+    if (t->est_rows > 0 && t->est_rows < 1e9)
+        (void)smap_reserve(&ids, (size_t)(t->est_rows * 1.05) + 64, 24); /* a hint: failure is fine */
     s = sl_sql_scan_new(st->lake, t, cols, 5, st->errstr, st->errstr_size);
     if (!s) {
         e = SL_ERR_NOMEM;
@@ -476,15 +593,11 @@ static sl_err scan_assessments(scan_state *st, const sl_sql_table *t)
         const char *c_id = NULL, *c_nm = NULL;
         uint32_t c_idn = 0, c_nmn = 0;
         int c_idnull = -1, c_nmnull = -1;
-        size_t c_pair = 0;
+        size_t c_pair = 0, idx;
         for (size_t r = 0; r < n; r++) {
-            if (kid[r].is_null) {
-                null_ids++;
-            } else {
-                size_t idx;
-                if (smap_get(&ids, kid[r].u.s.p, kid[r].u.s.n, &idx, NULL) != SL_OK)
-                    goto nomem;
-            }
+            /* a NULL keen_id is not an attempt id: not counted as distinct */
+            if (!kid[r].is_null && smap_get(&ids, kid[r].u.s.p, kid[r].u.s.n, &idx, NULL) != SL_OK)
+                goto nomem;
             if (bid[r].is_null != c_idnull || nm[r].is_null != c_nmnull || bid[r].u.s.p != c_id ||
                 bid[r].u.s.n != c_idn || nm[r].u.s.p != c_nm || nm[r].u.s.n != c_nmn) {
                 if (pair_key(&key, &bid[r], &nm[r]) != SL_OK ||
@@ -515,178 +628,17 @@ static sl_err scan_assessments(scan_state *st, const sl_sql_table *t)
             }
         }
     }
-    f->distinct_attempts = (int64_t)ids.n; /* NULL keen_id is not an attempt id */
-    (void)null_ids;
-
-    /* exams and names from the pairs */
-    {
-        smap names_m = { 0 }, ids_m = { 0 };
-        counts name_n = { 0 }, id_n = { 0 }, id_name = { 0 };
-        int64_t null_name_n = 0;
-        int have_null_name = 0;
-        size_t best = SIZE_MAX;
-        for (size_t p = 0; p < pairs.n && e == SL_OK; p++) {
-            const char *id, *name;
-            size_t idn, namen, ni = 0, ii = 0;
-            pair_split(smap_key(&pairs, p), pairs.e[p].len, &id, &idn, &name, &namen);
-            if (name) {
-                e = smap_get(&names_m, name, namen, &ni, NULL);
-                if (e == SL_OK)
-                    e = counts_fit(&name_n, names_m.n, 0);
-                if (e == SL_OK)
-                    name_n.v[ni] += pair_n.v[p];
-            } else {
-                have_null_name = 1;
-                null_name_n += pair_n.v[p];
-            }
-            if (id && e == SL_OK) {
-                e = smap_get(&ids_m, id, idn, &ii, NULL);
-                if (e == SL_OK)
-                    e = counts_fit(&id_n, ids_m.n, 0);
-                if (e == SL_OK)
-                    e = counts_fit(&id_name, ids_m.n, -1);
-                if (e == SL_OK) {
-                    id_n.v[ii] += pair_n.v[p];
-                    /* the exam's name: the smallest of its names */
-                    if (name) {
-                        int64_t cur = id_name.v[ii];
-                        if (cur < 0) {
-                            id_name.v[ii] = (int64_t)p;
-                        } else {
-                            const char *cid, *cn;
-                            size_t cidn, cnn;
-                            pair_split(smap_key(&pairs, (size_t)cur), pairs.e[cur].len, &cid, &cidn, &cn, &cnn);
-                            item a = { name, namen, 0, 0, 0 }, b = { cn, cnn, 0, 0, 0 };
-                            if (key_cmp(&a, &b) < 0)
-                                id_name.v[ii] = (int64_t)p;
-                        }
-                    }
-                }
-            }
-        }
-        if (e == SL_OK) {
-            f->exams = (int64_t)ids_m.n;
-            f->exam_names = (int64_t)names_m.n;
-            size_t lg;
-            if (smap_find(&names_m, LEARNING_GIT, strlen(LEARNING_GIT), &lg))
-                f->learning_git = name_n.v[lg];
-        }
-        /* ranked exam names */
-        item *all = NULL;
-        size_t nall = 0, cap = 0;
-        for (size_t i = 0; i < (e == SL_OK ? names_m.n : 0); i++) {
-            if (nall == cap) {
-                cap = cap ? cap * 2 : 128;
-                item *q = realloc(all, cap * sizeof *q);
-                if (!q) {
-                    e = SL_ERR_NOMEM;
-                    break;
-                }
-                all = q;
-            }
-            all[nall++] = (item){ smap_key(&names_m, i), names_m.e[i].len, name_n.v[i], 0, 0 };
-        }
-        if (e == SL_OK && have_null_name) {
-            if (nall == cap) {
-                item *q = realloc(all, (cap + 1) * sizeof *q);
-                if (!q)
-                    e = SL_ERR_NOMEM;
-                else
-                    all = q;
-            }
-            if (e == SL_OK)
-                all[nall++] = (item){ NULL, 0, null_name_n, 0, 0 };
-        }
-        if (e == SL_OK) {
-            size_t k = nall < TOP_N ? nall : TOP_N;
-            f->top = calloc(k + 1, sizeof *f->top);
-            f->least = calloc(k + 1, sizeof *f->least);
-            if (!f->top || !f->least)
-                e = SL_ERR_NOMEM;
-            uint8_t isn[TOP_N];
-            if (e == SL_OK) {
-                sort_items(all, nall, by_count_desc);
-                for (size_t i = 0; i < k && e == SL_OK; i++) {
-                    size_t cap2 = k + 1;
-                    isn[i] = all[i].key == NULL;
-                    e = items_push(&f->top, &f->ntop, &cap2, &f->keys_names, all[i].key, all[i].keylen,
-                                   all[i].n, 0, 0);
-                }
-            }
-            if (e == SL_OK) {
-                sort_items(all, nall, by_count_asc);
-                uint8_t isl[TOP_N];
-                for (size_t i = 0; i < k && e == SL_OK; i++) {
-                    size_t cap2 = k + 1;
-                    isl[i] = all[i].key == NULL;
-                    e = items_push(&f->least, &f->nleast, &cap2, &f->keys_names, all[i].key,
-                                   all[i].keylen, all[i].n, 0, 0);
-                }
-                if (e == SL_OK) {
-                    items_resolve(f->top, f->ntop, &f->keys_names, isn);
-                    items_resolve(f->least, f->nleast, &f->keys_names, isl);
-                }
-            }
-        }
-        free(all);
-        /* the most common exam id (ties: the smallest id) */
-        for (size_t i = 0; i < (e == SL_OK ? ids_m.n : 0); i++) {
-            if (best == SIZE_MAX || id_n.v[i] > id_n.v[best]) {
-                best = i;
-            } else if (id_n.v[i] == id_n.v[best]) {
-                item a = { smap_key(&ids_m, i), ids_m.e[i].len, 0, 0, 0 };
-                item b = { smap_key(&ids_m, best), ids_m.e[best].len, 0, 0, 0 };
-                if (key_cmp(&a, &b) < 0)
-                    best = i;
-            }
-        }
-        if (e == SL_OK && best != SIZE_MAX) {
-            f->have_top_exam = 1;
-            f->top_exam_attempts = id_n.v[best];
-            f->top_exam_id = strndup(smap_key(&ids_m, best), ids_m.e[best].len);
-            if (!f->top_exam_id)
-                e = SL_ERR_NOMEM;
-            if (e == SL_OK && id_name.v[best] >= 0) {
-                const char *cid, *cn;
-                size_t cidn, cnn;
-                size_t p = (size_t)id_name.v[best];
-                pair_split(smap_key(&pairs, p), pairs.e[p].len, &cid, &cidn, &cn, &cnn);
-                f->top_exam_name = strndup(cn, cnn);
-                if (!f->top_exam_name)
-                    e = SL_ERR_NOMEM;
-            }
-        }
-        smap_free(&names_m);
-        smap_free(&ids_m);
-        free(name_n.v);
-        free(id_n.v);
-        free(id_name.v);
-        if (e != SL_OK)
+    f->distinct_attempts = (int64_t)ids.n;
+    if (rank_exams(f, &pairs, &pair_n) != SL_OK)
+        goto nomem;
+    /* attempts per day (days whose files all belong to other tenants are left out) */
+    for (size_t i = 0; i < f->days_m.n; i++)
+        if (day_n.v[i] &&
+            items_push(&f->days, &f->ndays, &dcap, smap_key(&f->days_m, i), f->days_m.e[i].len, day_n.v[i], 0) != SL_OK)
             goto nomem;
-    }
-
-    /* attempts per day */
-    {
-        uint8_t *isnull = calloc(dtmap.n + 1, 1);
-        if (!isnull)
-            goto nomem;
-        nulls = isnull;
-        for (size_t i = 0; i < dtmap.n; i++) {
-            if (day_n.v[i] == 0)
-                continue; /* every file of that day belongs to another tenant */
-            isnull[f->ndays] = 0;
-            if (items_push(&f->days, &f->ndays, &icap, &f->keys_days, smap_key(&dtmap, i), dtmap.e[i].len,
-                           day_n.v[i], 0, 0) != SL_OK)
-                goto nomem;
-        }
-        if (null_day) {
-            isnull[f->ndays] = 1;
-            if (items_push(&f->days, &f->ndays, &icap, &f->keys_days, NULL, 0, null_day, 0, 0) != SL_OK)
-                goto nomem;
-        }
-        items_resolve(f->days, f->ndays, &f->keys_days, isnull);
-        sort_items(f->days, f->ndays, by_key);
-    }
+    if (null_day && items_push(&f->days, &f->ndays, &dcap, NULL, 0, null_day, 0) != SL_OK)
+        goto nomem;
+    sort_items(f->days, f->ndays, by_key);
     e = SL_OK;
     goto out;
 nomem:
@@ -695,15 +647,15 @@ out:
     sl_sql_scan_destroy(s);
     smap_free(&ids);
     smap_free(&pairs);
-    smap_free(&dtmap);
     free(pair_n.v);
     free(day_n.v);
     free(file_day.v);
-    free(nulls);
     sl_buf_free(&key);
     return e;
 }
 
+/* One pass over the most common exam's row groups of questions: answered and correct
+ * per question id. */
 static sl_err scan_questions(scan_state *st, const sl_sql_table *t)
 {
     figures *f = st->f;
@@ -713,11 +665,10 @@ static sl_err scan_questions(scan_state *st, const sl_sql_table *t)
     sl_err e = need_columns(t, names, types, 3, cols, st->errstr, st->errstr_size);
     if (e != SL_OK)
         return e;
-    smap qm = { 0 };
+    smap *qm = &f->questions_m;
     counts answered = { 0 }, correct = { 0 };
     int64_t null_answered = 0, null_correct = 0;
-    uint8_t *isnull = NULL;
-    size_t icap = 0;
+    size_t qcap = 0;
     st->tf.exam_col = cols[0];
     st->tf.exam = f->top_exam_id;
     st->tf.exam_len = strlen(f->top_exam_id);
@@ -734,13 +685,11 @@ static sl_err scan_questions(scan_state *st, const sl_sql_table *t)
             break;
         const sl_value *bid = sl_sql_scan_values(s, 0), *qid = sl_sql_scan_values(s, 1),
                        *uc = sl_sql_scan_values(s, 2);
-        const char *c_ptr = NULL;
-        uint32_t c_len = 0;
-        int c_match = 0, c_valid = 0;
-        const char *q_ptr = NULL;
-        uint32_t q_len = 0;
+        /* one-entry caches of the last exam id and question id (valid within a batch) */
+        const char *c_ptr = NULL, *q_ptr = NULL;
+        uint32_t c_len = 0, q_len = 0;
+        int c_match = 0, c_valid = 0, q_valid = 0;
         size_t q_idx = 0;
-        int q_valid = 0;
         for (size_t r = 0; r < n; r++) {
             if (bid[r].is_null)
                 continue;
@@ -759,9 +708,8 @@ static sl_err scan_questions(scan_state *st, const sl_sql_table *t)
                 continue;
             }
             if (!q_valid || qid[r].u.s.p != q_ptr || qid[r].u.s.n != q_len) {
-                int added;
-                if (smap_get(&qm, qid[r].u.s.p, qid[r].u.s.n, &q_idx, &added) != SL_OK ||
-                    counts_fit(&answered, qm.n, 0) != SL_OK || counts_fit(&correct, qm.n, 0) != SL_OK)
+                if (smap_get(qm, qid[r].u.s.p, qid[r].u.s.n, &q_idx, NULL) != SL_OK ||
+                    counts_fit(&answered, qm->n, 0) != SL_OK || counts_fit(&correct, qm->n, 0) != SL_OK)
                     goto nomem;
                 q_ptr = qid[r].u.s.p;
                 q_len = qid[r].u.s.n;
@@ -771,20 +719,13 @@ static sl_err scan_questions(scan_state *st, const sl_sql_table *t)
             correct.v[q_idx] += ok;
         }
     }
-    isnull = calloc(qm.n + 2, 1);
-    if (!isnull)
+    for (size_t i = 0; i < qm->n; i++)
+        if (items_push(&f->questions, &f->nquestions, &qcap, smap_key(qm, i), qm->e[i].len, answered.v[i],
+                       correct.v[i]) != SL_OK)
+            goto nomem;
+    if (null_answered &&
+        items_push(&f->questions, &f->nquestions, &qcap, NULL, 0, null_answered, null_correct) != SL_OK)
         goto nomem;
-    for (size_t i = 0; i < qm.n; i++)
-        if (items_push(&f->questions, &f->nquestions, &icap, &f->keys_questions, smap_key(&qm, i),
-                       qm.e[i].len, answered.v[i], correct.v[i], 0) != SL_OK)
-            goto nomem;
-    if (null_answered) {
-        isnull[f->nquestions] = 1;
-        if (items_push(&f->questions, &f->nquestions, &icap, &f->keys_questions, NULL, 0, null_answered,
-                       null_correct, 0) != SL_OK)
-            goto nomem;
-    }
-    items_resolve(f->questions, f->nquestions, &f->keys_questions, isnull);
     sort_items(f->questions, f->nquestions, by_key);
     e = SL_OK;
     goto out;
@@ -792,13 +733,12 @@ nomem:
     e = sl_errf(SL_ERR_NOMEM, st->errstr, st->errstr_size, "out of memory");
 out:
     sl_sql_scan_destroy(s);
-    smap_free(&qm);
     free(answered.v);
     free(correct.v);
-    free(isnull);
     return e;
 }
 
+/* One pass over _quarantine's reason column: messages per reason. */
 static sl_err scan_quarantine(scan_state *st, const sl_sql_table *t)
 {
     figures *f = st->f;
@@ -807,11 +747,10 @@ static sl_err scan_quarantine(scan_state *st, const sl_sql_table *t)
     if (sl_sql_table_col(t, "reason", &col) != 0 || t->cols[col].type != SL_T_STRING)
         return sl_errf(SL_ERR_INVALID, st->errstr, st->errstr_size,
                        "table '%s' has no string column 'reason'", t->name);
-    smap rm = { 0 };
+    smap *rm = &f->reasons_m;
     counts rn = { 0 };
     int64_t null_n = 0;
-    uint8_t *isnull = NULL;
-    size_t icap = 0;
+    size_t rcap = 0;
     sl_err e;
     sl_sql_scan *s = sl_sql_scan_new(st->lake, t, &col, 1, st->errstr, st->errstr_size);
     if (!s)
@@ -826,29 +765,21 @@ static sl_err scan_quarantine(scan_state *st, const sl_sql_table *t)
         const sl_value *v = sl_sql_scan_values(s, 0);
         f->quarantine_rows += (int64_t)n;
         for (size_t r = 0; r < n; r++) {
+            size_t idx;
             if (v[r].is_null) {
                 null_n++;
                 continue;
             }
-            size_t idx;
-            if (smap_get(&rm, v[r].u.s.p, v[r].u.s.n, &idx, NULL) != SL_OK || counts_fit(&rn, rm.n, 0) != SL_OK)
+            if (smap_get(rm, v[r].u.s.p, v[r].u.s.n, &idx, NULL) != SL_OK || counts_fit(&rn, rm->n, 0) != SL_OK)
                 goto nomem;
             rn.v[idx]++;
         }
     }
-    isnull = calloc(rm.n + 2, 1);
-    if (!isnull)
+    for (size_t i = 0; i < rm->n; i++)
+        if (items_push(&f->reasons, &f->nreasons, &rcap, smap_key(rm, i), rm->e[i].len, rn.v[i], 0) != SL_OK)
+            goto nomem;
+    if (null_n && items_push(&f->reasons, &f->nreasons, &rcap, NULL, 0, null_n, 0) != SL_OK)
         goto nomem;
-    for (size_t i = 0; i < rm.n; i++)
-        if (items_push(&f->reasons, &f->nreasons, &icap, &f->keys_reasons, smap_key(&rm, i), rm.e[i].len,
-                       rn.v[i], 0, 0) != SL_OK)
-            goto nomem;
-    if (null_n) {
-        isnull[f->nreasons] = 1;
-        if (items_push(&f->reasons, &f->nreasons, &icap, &f->keys_reasons, NULL, 0, null_n, 0, 0) != SL_OK)
-            goto nomem;
-    }
-    items_resolve(f->reasons, f->nreasons, &f->keys_reasons, isnull);
     sort_items(f->reasons, f->nreasons, by_count_desc);
     e = SL_OK;
     goto out;
@@ -856,9 +787,7 @@ nomem:
     e = sl_errf(SL_ERR_NOMEM, st->errstr, st->errstr_size, "out of memory");
 out:
     sl_sql_scan_destroy(s);
-    smap_free(&rm);
     free(rn.v);
-    free(isnull);
     return e;
 }
 

@@ -17,11 +17,13 @@
  *    pruning only ever needs to be conservative.
  *  - lookup: an equality whose right side comes from another table (a join, a
  *    correlated subquery). Re-reading the files for every outer row would be
- *    quadratic, so the first xFilter materializes the used columns of every row in
- *    memory with a hash index on the join column, and each xFilter is then a hash
- *    lookup. Memory: about 16 bytes per used cell plus the strings.
- *  - materialized: other constraints from an outer loop (e.g. a.x < b.y): the rows
- *    are materialized once and replayed from memory for each outer row.
+ *    quadratic: the first xFilter streams (pruned by the value), and from the second
+ *    one the used columns of every row are held in memory with a hash index on the
+ *    join column, each xFilter then being a hash lookup. Memory: about 16 bytes per
+ *    used cell plus the strings. Partition equalities of the join (o.dt = a.dt) choose
+ *    which files are held, so one partition is in memory at a time.
+ *  - materialized: other constraints from an outer loop (e.g. a.x < b.y): the same,
+ *    without the index: the held rows are replayed for each outer row.
  */
 #include "sql/sql.h"
 
