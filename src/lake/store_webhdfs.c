@@ -61,6 +61,7 @@
 #define WH_BODY_MAX ((size_t)256 << 20)      /* largest JSON answer (LISTSTATUS of a big folder) */
 #define WH_ERRBODY_MAX ((size_t)64 << 10)    /* error bodies kept from DataNodes */
 #define WH_POOL_MAX 8                        /* idle upload handles kept */
+#define WH_MAX_CONNECTS 1024                 /* upload connections cached (busy + idle) */
 #define WH_DIRS_MAX 65536                    /* known folders remembered */
 #define WH_DEF_RETRIES 5
 #define WH_DEF_TIMEOUT_MS 60000
@@ -436,6 +437,8 @@ static sl_err judge(wh_store *s, const char *op, const char *path, const char *p
     }
     if (cc != CURLE_OK) {
         const char *why = curl_err && curl_err[0] ? curl_err : curl_easy_strerror(cc);
+        if (cc == CURLE_SEND_FAIL_REWIND) /* libcurl wanted to resend a streamed body on a new connection */
+            why = "the connection broke during the upload (a streamed upload cannot be sent again)";
         sl_err e = SL_ERR_RETRY;
         if (overflow && cc == CURLE_WRITE_ERROR) {
             if (is_data)
@@ -1065,7 +1068,9 @@ static sl_err destination(wh_store *s, const char *to, sl_buf *out)
  * was lost did it (libcurl also resends a request silently when a kept-alive
  * connection dies under it) -> SL_OK; source missing -> SL_ERR_NOTFOUND; destination
  * folder missing -> created, then tried again; anything else is retried, then
- * SL_ERR_RETRY. */
+ * SL_ERR_RETRY. HDFS moves a source INTO a destination that is an existing folder;
+ * a destination known to be a folder is refused with SL_ERR_EXISTS first (the lake
+ * only ever renames files onto new names, which HDFS never overwrites). */
 static sl_err wh_rename(sl_store *base, const char *from, const char *to, char *errstr, size_t errstr_size)
 {
     wh_store *s = (wh_store *)base;
@@ -1079,6 +1084,9 @@ static sl_err wh_rename(sl_store *base, const char *from, const char *to, char *
                     where(s, from, w, sizeof w), where(s, to, w2, sizeof w2));
     if (e == SL_OK && src.is_dir)
         was_dir = 1;
+    if (e == SL_OK && dirset_has(&s->dirs, to))
+        e = sl_errf(SL_ERR_EXISTS, errstr, errstr_size, "%s: RENAME to %s: the destination is a folder",
+                    where(s, from, w, sizeof w), where(s, to, w2, sizeof w2));
     if (e == SL_OK)
         e = mkdirs_parent(s, to, errstr, errstr_size);
     if (e == SL_OK && destination(s, to, &dest) != SL_OK)
@@ -1430,7 +1438,9 @@ sl_store *sl_store_webhdfs_open(const char *uri, const sl_store_opts *opts, char
     s->octet = l2;
     if (!s->h || !s->multi || !s->jp || !s->octet)
         goto nomem;
-    curl_multi_setopt(s->multi, CURLMOPT_MAXCONNECTS, 16L);
+    /* The cache counts connections in use too: it must hold every concurrent upload's
+     * or each one that ends is closed instead of kept for the next file. */
+    curl_multi_setopt(s->multi, CURLMOPT_MAXCONNECTS, (long)WH_MAX_CONNECTS);
     s->rng = sl_now_ns() ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)s;
     if (!s->rng)
         s->rng = 88172645463325252u;

@@ -51,6 +51,17 @@ static int pct_decode(sl_buf *out, const char *s, size_t n, int *nomem)
     return 0;
 }
 
+/* Appends s[0..n) and keeps a NUL after it (not counted in len). */
+static sl_err append_z(sl_buf *out, const char *s, size_t n)
+{
+    if (sl_buf_reserve(out, n + 1) != SL_OK)
+        return SL_ERR_NOMEM;
+    memcpy(out->data + out->len, s, n);
+    out->len += n;
+    out->data[out->len] = 0;
+    return SL_OK;
+}
+
 static char *dup_n(const char *s, size_t n)
 {
     char *d = malloc(n + 1);
@@ -536,20 +547,18 @@ sl_err sl_webhdfs_rewrite_apply(const sl_webhdfs_rewrite *r, const char *url, sl
             hit = rr;
     }
     if (!hit)
-        return sl_buf_append(out, url, strlen(url) + 1) == SL_OK ? (out->len--, SL_OK) : SL_ERR_NOMEM;
-    sl_err e = sl_buf_append(out, url, u.host_start);
+        return append_z(out, url, strlen(url));
+    sl_err e = append_z(out, url, u.host_start);
     if (e == SL_OK)
-        e = sl_buf_append(out, hit->to, strlen(hit->to));
+        e = append_z(out, hit->to, strlen(hit->to));
     if (e == SL_OK) {
         if (hit->to_port > 0)
             e = sl_buf_printf(out, ":%ld", hit->to_port);
         else
-            e = sl_buf_append(out, url + u.port_start, u.auth_end - u.port_start);
+            e = append_z(out, url + u.port_start, u.auth_end - u.port_start);
     }
     if (e == SL_OK)
-        e = sl_buf_append(out, url + u.auth_end, strlen(url + u.auth_end) + 1);
-    if (e == SL_OK)
-        out->len--;
+        e = append_z(out, url + u.auth_end, strlen(url + u.auth_end));
     return e;
 }
 

@@ -7,7 +7,9 @@
 # (AccessControlException by name and message). Prints "ok - webhdfs_store:<check>".
 set -u
 cd "$(dirname "$0")/../.."
-TOOL=${STORE_TOOL:-build/tools/store_tool}
+# The sanitizer build of the tool when there is one (make asan): leaks and overflows fail.
+TOOL=${STORE_TOOL:-build/asan/tools/store_tool}
+[ -x "$TOOL" ] || TOOL=build/tools/store_tool
 T=$(mktemp -d)
 fails=0
 pids=""
@@ -130,6 +132,27 @@ check token-alone [ "$(st .both_auth)" -eq 0 ]
 env HADOOP_TOKEN=tok-e2e-999 "$TOOL" "$L" stat d/big.bin > "$T/out" 2>&1
 check bad-token-named has "$T/out" "InvalidToken"
 check bad-token-not-printed sh -c "! grep -q 'tok-e2e-999' \"$T/out\""
+
+# ---- TLS (swebhdfs://): works with the CA given, refused clearly without it
+if openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+    -keyout "$T/key.pem" -out "$T/cert.pem" > /dev/null 2>&1; then
+    node tests/webhdfs/server.mjs --root "$T/tlsroot" --owner sluicetest --tls "$T/cert.pem" "$T/key.pem" \
+        --timeout 300 > "$T/tls.srv" 2> "$T/tls.err" &
+    pids="$pids $!"
+    wait_line "$T/tls.srv"
+    TN=$(port_of "$T/tls.srv" namenode)
+    check tls-put tool "swebhdfs://127.0.0.1:$TN/lake?ca_file=$T/cert.pem" put t/big "$T/big" 65536
+    check tls-get sh -c "\"$TOOL\" \"swebhdfs://127.0.0.1:$TN/lake?ca_file=$T/cert.pem\" get t/big \"$T/t.out\" 500000 && cmp -s \"$T/big\" \"$T/t.out\""
+    check tls-on-server cmp -s "$T/big" "$T/tlsroot/lake/t/big"
+    "$TOOL" "swebhdfs://127.0.0.1:$TN/lake" stat t/big > "$T/out" 2>&1
+    check tls-unknown-ca-refused has "$T/out" "certificate"
+else
+    nok "tls (openssl could not make a certificate)"
+fi
+
+# ---- Kerberos mode sends no user.name (the server, without SPNEGO, sees the anonymous user)
+"$TOOL" "webhdfs://127.0.0.1:$NN/lake?auth=kerberos" stat d > "$T/out" 2>&1
+check kerberos-no-user-name has "$T/out" "Permission denied: user=dr.who"
 
 # ---- refusals are clear
 "$TOOL" -u mallory "$L" stat d > "$T/out" 2>&1

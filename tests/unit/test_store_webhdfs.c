@@ -588,6 +588,9 @@ static void test_store_basics(void)
     CHECK(sl_store_list(s, "d1/small", names_cb, &nm, err, sizeof err) == SL_ERR_NOTFOUND);
     CHECK(sl_store_list(s, "zz", names_cb, &nm, err, sizeof err) == SL_ERR_NOTFOUND);
     CHECK(sl_store_mkdirs(s, "d1/small", err, sizeof err) == SL_ERR_EXISTS);
+    /* HDFS would move the file into the folder: refused. */
+    CHECK(sl_store_rename(s, "d1/big.bin", "d1/sub", err, sizeof err) == SL_ERR_EXISTS);
+    CHECK(local_exists(&sv, "/t/lake/d1/big.bin") && !local_exists(&sv, "/t/lake/d1/sub/big.bin"));
 
     /* Never overwrite. */
     sl_store_file *f;

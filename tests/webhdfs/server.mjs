@@ -37,12 +37,15 @@
 //   --quota BYTES       space quota of the allowed subtree (DSQuotaExceededException)
 //   --delay-ms D        delay every answer by D ms
 //   --fault SPEC        a fault, as the admin query string (repeatable; see below)
+//   --tls CERT KEY      serve HTTPS (swebhdfs://) with this PEM certificate and key;
+//                       redirect Locations are then https:// too
 //   --timeout SEC       stop after SEC seconds (default 300): the server is bounded
 //
 // First line of stdout: "webhdfs-test-server namenode=P datanode=P [standby=P]
 // [httpfs=P]" (all on 127.0.0.1). Admin endpoint on the NameNode port:
-//   GET /admin/fault?op=OP&count=N[&status=500][&exception=NAME]  next N OP requests fail
-//       (OP: a NameNode op such as CREATE or RENAME, or DN_CREATE / DN_OPEN)
+//   GET /admin/fault?op=OP&count=N[&skip=K][&status=500][&exception=NAME]  after K more
+//       OP requests, the next N fail (OP: a NameNode op such as CREATE or RENAME, or
+//       DN_CREATE / DN_OPEN for the DataNode's side)
 //   GET /admin/fault?reset=OP&count=N[&when=before|after]  drop the connection of the
 //       next N OP requests, before handling or after doing the work (lost answer)
 //   GET /admin/fault?drop=N[&after=BYTES]  the next N DataNode uploads that get past
@@ -54,6 +57,7 @@
 //   GET /admin/clear                    remove every fault
 //   GET /admin/stats                    counters as JSON (requests per op, connections...)
 import http from 'node:http';
+import https from 'node:https';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -67,7 +71,7 @@ function usage(msg) {
 const opt = {
   root: null, owner: os.userInfo().username, allow: [], allowPath: '/', tokens: new Map(),
   standby: false, standbyFirst: false, httpfs: false, dnHost: '127.0.0.1', quota: -1,
-  delayMs: 0, faults: [], timeout: 300,
+  delayMs: 0, faults: [], timeout: 300, tls: null,
 };
 {
   const a = process.argv.slice(2);
@@ -93,6 +97,7 @@ const opt = {
       case '--delay-ms': opt.delayMs = Number(v()); break;
       case '--fault': opt.faults.push(v()); break;
       case '--timeout': opt.timeout = Number(v()); break;
+      case '--tls': { const cert = v(); const key = v(); opt.tls = { cert: fs.readFileSync(cert), key: fs.readFileSync(key) }; break; }
       default: usage(`unknown option ${k}`);
     }
   }
@@ -282,6 +287,7 @@ function takeFault(list, op) {
   const i = list.findIndex((f) => f.op === op && f.count > 0);
   if (i < 0) return null;
   const f = list[i];
+  if (f.skip > 0) { f.skip--; return null; }
   if (--f.count === 0) list.splice(i, 1);
   stats.faults_fired++;
   return f;
@@ -289,7 +295,7 @@ function takeFault(list, op) {
 function addFault(q) {
   const n = (k, d) => (q.has(k) ? Number(q.get(k)) : d);
   if (q.has('op')) {
-    faults.fail.push({ op: q.get('op'), count: n('count', 1), status: n('status', 500),
+    faults.fail.push({ op: q.get('op'), count: n('count', 1), skip: n('skip', 0), status: n('status', 500),
       exception: q.get('exception') || (n('status', 500) >= 500 ? 'RuntimeException' : 'IOException') });
   }
   if (q.has('reset')) faults.reset.push({ op: q.get('reset'), count: n('count', 1), when: q.get('when') || 'before' });
@@ -303,6 +309,7 @@ for (const f of opt.faults) addFault(new URLSearchParams(f));
 // ---------------------------------------------------------------- NameNode ops
 const WRITE_OPS = new Set(['CREATE', 'MKDIRS', 'RENAME', 'DELETE', 'SETPERMISSION']);
 
+function scheme() { return opt.tls ? 'https' : 'http'; }
 function encPath(p) { return p.split('/').map(encodeURIComponent).join('/'); }
 function authQuery(q) {
   return q.get('delegation') !== null ? `delegation=${encodeURIComponent(q.get('delegation'))}`
@@ -410,12 +417,12 @@ function nnOp(op, p, q, user, ctx) {
       if (p === '/' || (statOf(p) && statOf(p).isDirectory())) throw E.exists(`${p} already exists as a directory`);
       if (ctx.gateway) {
         if (!boolParam(q, 'data', false)) {
-          const loc = `http://127.0.0.1:${ctx.port}${ctx.u.pathname}${ctx.u.search}&data=true`;
+          const loc = `${scheme()}://127.0.0.1:${ctx.port}${ctx.u.pathname}${ctx.u.search}&data=true`;
           return [307, null, { Location: loc }];
         }
         return null; // body handled by the caller (upload)
       }
-      const loc = `http://${opt.dnHost}:${ports.datanode}/webhdfs/v1${encPath(p)}?op=CREATE&${authQuery(q)}` +
+      const loc = `${scheme()}://${opt.dnHost}:${ports.datanode}/webhdfs/v1${encPath(p)}?op=CREATE&${authQuery(q)}` +
         `&namenoderpcaddress=localhost:8020&createflag=&createparent=true&overwrite=${q.get('overwrite') || 'false'}` +
         (q.get('permission') ? `&permission=${q.get('permission')}` : '');
       return [307, null, { Location: loc }];
@@ -429,7 +436,7 @@ function nnOp(op, p, q, user, ctx) {
       longParam(q, 'length', -1);
       if (offset < 0) throw E.arg('Invalid value for webhdfs parameter "offset": Invalid value: "' + offset + '" does not belong to the domain ^\\d+$');
       if (ctx.gateway) return null; // data answered by the caller
-      let loc = `http://${opt.dnHost}:${ports.datanode}/webhdfs/v1${encPath(p)}?op=OPEN&${authQuery(q)}` +
+      let loc = `${scheme()}://${opt.dnHost}:${ports.datanode}/webhdfs/v1${encPath(p)}?op=OPEN&${authQuery(q)}` +
         `&namenoderpcaddress=localhost:8020&offset=${offset}`;
       if (q.get('length')) loc += `&length=${q.get('length')}`;
       return [307, null, { Location: loc }];
@@ -616,11 +623,11 @@ function admin(u, q, res) {
 
 function listen(handler, counter) {
   return new Promise((resolve) => {
-    const s = http.createServer(handler);
+    const s = opt.tls ? https.createServer({ cert: opt.tls.cert, key: opt.tls.key }, handler) : http.createServer(handler);
     s.requestTimeout = 0;        // uploads may pause for minutes between row groups
     s.headersTimeout = 60000;
     s.keepAliveTimeout = 60000;
-    s.on('connection', () => { stats[counter]++; });
+    s.on(opt.tls ? 'secureConnection' : 'connection', () => { stats[counter]++; });
     s.listen(0, '127.0.0.1', () => resolve([s, s.address().port]));
   });
 }
