@@ -5,7 +5,7 @@
  *
  *   build/bench/land_bench --in FILE --lake DIR [--page-bytes N] [--dict-max N]
  *       [--row-group N] [--max-memory N] [--codec C] [--level N] [--no-dict]
- *       [--dedupe-window N] [--repeat K]
+ *       [--dedupe-window N] [--mmap-threshold N] [--map-only] [--mapping NAME|FILE] [--repeat K]
  *
  * Each repeat lands into a fresh DIR/run<k> (deleted afterwards). Prints key=value
  * lines: seconds, cpu_seconds (best of the repeats), mb_per_s (input MB / best wall
@@ -46,6 +46,37 @@ static int flag(int argc, char **argv, const char *name)
         if (strcmp(argv[i], name) == 0)
             return 1;
     return 0;
+}
+
+/* Reads and maps every record, writing nothing: the cost upstream of the lander.
+ * Returns 0 on success. */
+static int map_only(const char *in, const sl_mapping *m, uint64_t *messages, uint64_t *bytes_in)
+{
+    char err[1024], reason[512];
+    int fd = open(in, O_RDONLY);
+    if (fd < 0) {
+        perror(in);
+        return 1;
+    }
+    sl_mapper *mp = sl_mapper_new(m, err, sizeof err);
+    sl_json_stream *st = sl_json_stream_new(fd, in, SL_JSON_FMT_AUTO, 0);
+    sl_json_record rec;
+    sl_err e = SL_ERR_NOMEM;
+    uint64_t rows = 0;
+    while (mp && st && (e = sl_json_stream_next(st, &rec, err, sizeof err)) == SL_OK) {
+        sl_origin o = { "bench", 0, (int64_t)rec.ordinal, SL_TS_NULL, NULL, 0, NULL, 0 };
+        const sl_map_result *res;
+        if (sl_mapper_map(mp, rec.data, rec.len, &o, &res, reason, sizeof reason) == SL_MAP_OK)
+            for (size_t t = 0; t < res->ntables; t++)
+                rows += res->tables[t].nrows;
+        (*messages)++;
+    }
+    *bytes_in = st ? sl_json_stream_bytes(st) : 0;
+    fprintf(stderr, "map_only: %llu rows\n", (unsigned long long)rows);
+    sl_json_stream_destroy(st);
+    sl_mapper_destroy(mp);
+    close(fd);
+    return e == SL_ERR_NOTFOUND ? 0 : 1;
 }
 
 /* One landing of the whole file into lake `dir`. Returns 0 on success. */
@@ -104,10 +135,14 @@ int main(int argc, char **argv)
         return 2;
     }
     char err[512];
-    /* As `sluice land` does (cmd_land.c): big buffers stay in mmap. */
-    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
-    mallopt(M_TRIM_THRESHOLD, 1024 * 1024);
-    sl_mapping *m = sl_mapping_load("assessments", err, sizeof err);
+    /* --mmap-threshold N: mallopt(M_MMAP_THRESHOLD, N) and a trim threshold of 8N,
+     * to compare allocator policies; 0 (default) leaves glibc's. */
+    size_t mt = (size_t)strtoull(arg(argc, argv, "--mmap-threshold", "0"), NULL, 10);
+    if (mt) {
+        mallopt(M_MMAP_THRESHOLD, (int)mt);
+        mallopt(M_TRIM_THRESHOLD, (int)(mt * 8));
+    }
+    sl_mapping *m = sl_mapping_load(arg(argc, argv, "--mapping", "assessments"), err, sizeof err);
     if (!m) {
         fprintf(stderr, "%s\n", err);
         return 1;
@@ -131,7 +166,9 @@ int main(int argc, char **argv)
         char dir[4096], cmd[4200];
         snprintf(dir, sizeof dir, "%s/run%d", lake, k);
         double t0 = (double)sl_now_ns() / 1e9, c0 = cpu_now();
-        if (land_once(in, dir, m, &lo, &messages, &files, &bytes) != 0)
+        messages = 0;
+        if (flag(argc, argv, "--map-only") ? map_only(in, m, &messages, &bytes) != 0
+                                           : land_once(in, dir, m, &lo, &messages, &files, &bytes) != 0)
             return 1;
         double t = (double)sl_now_ns() / 1e9 - t0, c = cpu_now() - c0;
         if (t < best)

@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <malloc.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -345,13 +344,6 @@ static int land_file(const sl_land_cli_opts *o)
         sl_cli_error(CMD, "%s", errstr);
         goto done;
     }
-    /* Hundreds of Parquet writers (one per table and day) allocate and free
-     * page-sized buffers at every row group, interleaved: with glibc's adaptive
-     * mmap threshold those land in the brk heap, fragment it and are never given
-     * back. A fixed threshold keeps them in mmap (returned on free): lower peak
-     * memory on big inputs. */
-    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
-    mallopt(M_TRIM_THRESHOLD, 1024 * 1024);
     sl_lander_opts lo = sl_land_cli_lander_opts(o);
     l = sl_lander_new(store, mapping, &lo, errstr, sizeof errstr);
     if (!l) {

@@ -288,6 +288,10 @@ static void repair(klander *k, kpart *p, sl_err e)
  * 0 on success. */
 static int commit_part(klander *k, kpart *p, int async, int again)
 {
+    /* A lost assignment is another member's now: the revocation that follows rolls
+     * its range back; committing it here could land its offsets twice. */
+    if (rd_kafka_assignment_lost(k->rk))
+        return -1;
     int64_t last = -1;
     sl_err e = sl_lander_commit(k->l, p->topic, p->partition, &last, k->errstr, sizeof k->errstr);
     if (e != SL_OK) {

@@ -15,6 +15,8 @@
 
 #define MANIFEST_DIR "_sluice/manifests"
 #define DEDUPE_DIR "_sluice/dedupe"
+#define OWNERS_DIR "_sluice/owners"
+#define CLAIM_TRIES 16
 #define MANIFEST_FORMAT 1
 #define SIDECAR_MAGIC "SLDEDUP1"
 
@@ -1051,6 +1053,93 @@ done:
     return e;
 }
 
+/* ---------------------------------------------------------------- ownership epochs */
+
+/* The newest epoch among a listed owners folder (0 when none). */
+static uint64_t newest_epoch(const entries *es)
+{
+    uint64_t newest = 0;
+    for (size_t i = 0; i < es->n; i++) {
+        int64_t v;
+        if (!es->info[i].is_dir && strlen(es->name[i]) == 20 && parse20(es->name[i], &v) && (uint64_t)v > newest)
+            newest = (uint64_t)v;
+    }
+    return newest;
+}
+
+/* Claims the partition's next epoch (see lake.h): creates newest + 1 without
+ * overwriting (on a race, the next free one), then deletes the older epochs and any
+ * put_atomic leftover. *epoch is the claimed one. */
+static sl_err owner_claim(sl_store *s, const char *topic, int32_t partition, uint64_t *epoch, char *errstr,
+                          size_t errstr_size)
+{
+    sl_buf dir = { 0 }, p = { 0 };
+    entries es = { 0 };
+    uint64_t dropped = 0;
+    sl_err e = SL_OK;
+    if (sl_buf_printf(&dir, OWNERS_DIR "/%s/%" PRId32, topic, partition) != SL_OK) {
+        e = sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory");
+        goto done;
+    }
+    e = list_dir(s, (const char *)dir.data, &es, errstr, errstr_size);
+    if (e == SL_OK)
+        e = delete_put_leftovers(s, (const char *)dir.data, &es, &dropped, errstr, errstr_size);
+    if (e != SL_OK)
+        goto done;
+    uint64_t next = newest_epoch(&es) + 1;
+    for (int tries = 0;; tries++, next++) {
+        p.len = 0;
+        if (sl_buf_printf(&p, "%s/%020" PRIu64, (const char *)dir.data, next) != SL_OK) {
+            e = sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory");
+            goto done;
+        }
+        e = sl_store_put_atomic(s, (const char *)p.data, "", 0, errstr, errstr_size);
+        if (e != SL_ERR_EXISTS || tries == CLAIM_TRIES)
+            break;
+    }
+    if (e != SL_OK)
+        goto done;
+    *epoch = next;
+    for (size_t i = 0; e == SL_OK && i < es.n; i++) {
+        int64_t v;
+        if (es.info[i].is_dir || strlen(es.name[i]) != 20 || !parse20(es.name[i], &v) || (uint64_t)v >= next)
+            continue;
+        p.len = 0;
+        if (sl_buf_printf(&p, "%s/%s", (const char *)dir.data, es.name[i]) != SL_OK) {
+            e = sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory");
+            break;
+        }
+        e = sl_store_delete(s, (const char *)p.data, 0, errstr, errstr_size);
+    }
+done:
+    entries_free(&es);
+    sl_buf_free(&dir);
+    sl_buf_free(&p);
+    return e;
+}
+
+sl_err sl_lake_owner_check(sl_store *s, const char *topic, int32_t partition, uint64_t epoch, char *errstr,
+                           size_t errstr_size)
+{
+    sl_buf dir = { 0 };
+    entries es = { 0 };
+    if (sl_buf_printf(&dir, OWNERS_DIR "/%s/%" PRId32, topic, partition) != SL_OK)
+        return sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory");
+    sl_err e = list_dir(s, (const char *)dir.data, &es, errstr, errstr_size);
+    if (e == SL_OK) {
+        uint64_t newest = newest_epoch(&es);
+        if (newest > epoch)
+            e = sl_errf(SL_ERR_FATAL, errstr, errstr_size,
+                        "%s [%" PRId32 "] was recovered by another lander since this one took it (ownership epoch "
+                        "%" PRIu64 " > %" PRIu64 "): this process lost the partition (stalled longer than its group "
+                        "session?) or two landers share the lake; nothing of its range is committed",
+                        topic, partition, newest, epoch);
+    }
+    entries_free(&es);
+    sl_buf_free(&dir);
+    return e;
+}
+
 sl_err sl_lake_recover(sl_store *s, const char *topic, int32_t partition, const char *const *tables,
                        size_t ntables, sl_lake_recovery *out, char *errstr, size_t errstr_size)
 {
@@ -1069,6 +1158,11 @@ sl_err sl_lake_recover(sl_store *s, const char *topic, int32_t partition, const 
         e = sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory");
         goto done;
     }
+    /* Claim the partition first: a lander that had it and did not notice losing it
+     * will see the newer epoch and touch nothing after our sweep (lake.h). */
+    e = owner_claim(s, topic, partition, &out->epoch, errstr, errstr_size);
+    if (e != SL_OK)
+        goto done;
     /* Interrupted manifest writes leave only a put_atomic temporary: delete it. */
     e = list_dir(s, (const char *)mdir.data, &es, errstr, errstr_size);
     if (e == SL_OK)

@@ -9,6 +9,7 @@
  *   _quarantine/dt=<UTC date landed>/...                       same naming
  *   _sluice/manifests/<topic>/<partition>/<first:020>-<last:020>.json
  *   _sluice/dedupe/<topic>/<partition>/<first:020>-<last:020>.keys
+ *   _sluice/owners/<topic>/<partition>/<epoch:020>      ownership epoch (fencing, below)
  * dt is __HIVE_DEFAULT_PARTITION__ for rows without an event date.
  *
  * Commit protocol of one topic-partition range [first, last] (lander, land.h):
@@ -168,6 +169,7 @@ typedef struct sl_lake_recovery {
     int64_t resume;            /* newest manifest's last + 1; -1 when the partition has none */
     uint64_t rolled_forward;   /* temporary files renamed to their final names */
     uint64_t rolled_back;      /* temporary files and sidecars deleted (not in any manifest) */
+    uint64_t epoch;            /* the ownership epoch this recovery claimed (sl_lake_owner_check) */
 } sl_lake_recovery;
 
 /* Recovers one topic-partition (see the file comment). `tables` lists the table
@@ -177,5 +179,22 @@ typedef struct sl_lake_recovery {
  * through (SL_ERR_RETRY: try again later). Idempotent: running it twice is safe. */
 sl_err sl_lake_recover(sl_store *s, const char *topic, int32_t partition, const char *const *tables,
                        size_t ntables, sl_lake_recovery *out, char *errstr, size_t errstr_size);
+
+/* ---- ownership epochs (fencing a lander that lost its partition) ----
+ * Recovery deletes temporary files of the partition, and the new owner then writes
+ * files of the same names. A lander that lost the partition without noticing (it was
+ * stalled longer than its group session, or two landers share a lake) must then
+ * neither commit nor delete anything of it. So every sl_lake_recover first claims the
+ * next epoch of the partition: it creates the empty file
+ * _sluice/owners/<topic>/<partition>/<epoch:020> (never overwriting: two recoveries
+ * at once get different epochs) and deletes the older ones; a lander keeps the epoch
+ * of its last recovery and calls sl_lake_owner_check before writing a manifest and
+ * before deleting temporary files. */
+
+/* SL_OK when no epoch newer than `epoch` exists for the partition; SL_ERR_FATAL
+ * ("... was recovered by another lander since ...") when one does; store errors pass
+ * through. */
+sl_err sl_lake_owner_check(sl_store *s, const char *topic, int32_t partition, uint64_t epoch, char *errstr,
+                           size_t errstr_size);
 
 #endif

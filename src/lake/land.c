@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "lake/lake.h"
 
@@ -25,6 +26,11 @@
 #define DEF_MAX_OPEN 512
 #define DEF_DEDUPE_WINDOW 1000000
 #define REASON_MAX 1024
+/* Rows are staged (copied) and written to their files in batches of about this
+ * many bytes, file by file: a file's buffers are touched once per batch instead of
+ * once per message (messages of a range scatter over hundreds of dt folders). */
+#define STAGE_MAX ((size_t)4 << 20)
+#define STAGE_BLOCK ((size_t)1 << 20)
 
 /* One open file of a range: a Parquet writer streaming into a temporary file. */
 typedef struct part part;
@@ -40,16 +46,32 @@ typedef struct pwriter {
     char *tmp;           /* temporary file path */
     sl_store_file *file; /* NULL once finished or aborted */
     sl_pq_writer *w;
-    uint64_t rows;
+    uint64_t rows;       /* rows staged or written */
     size_t buffered;     /* last known sl_pq_writer_buffered_bytes */
     uint64_t written;    /* last known sl_pq_writer_bytes_written */
+    uint32_t stage_head, stage_tail; /* its staged rows (index + 1; 0: none) */
+    size_t staged;       /* bytes of its staged rows */
 } pwriter;
+
+/* A staged row: its file, its cells in the stage, the file's next staged row. */
+typedef struct staged {
+    pwriter *w;
+    size_t vals;
+    uint32_t next;
+} staged;
+
+/* Bytes of staged strings, in blocks that never move until the stage is emptied. */
+typedef struct stage_block {
+    uint8_t *p;
+    size_t cap, used;
+} stage_block;
 
 struct part {
     char *topic;
     int32_t partition;
     int assigned;          /* 0 after a failure: must be assigned again */
     int64_t committed_last;
+    uint64_t epoch;        /* ownership epoch claimed by its last recovery (lake.h) */
     int64_t first, last;   /* uncommitted range; first < 0: empty */
     uint64_t started_ms;
     uint64_t messages, quarantined, duplicates, extra_keys;
@@ -64,6 +86,7 @@ struct part {
     sl_dedupe *dd;         /* created when the first key needs it */
     uint64_t *hashes;      /* keys landed in this range, in order */
     size_t nhashes, caphashes;
+    int stage_failed;      /* a staged row failed to write: fail after the flush */
 };
 
 struct sl_lander {
@@ -90,7 +113,48 @@ struct sl_lander {
     uint64_t *table_rows;        /* committed, ntables + 1 */
     pwriter **scratch;           /* relieve_memory's list of writers */
     size_t capscratch;
+    /* the stage (see STAGE_MAX) */
+    sl_value *svals;
+    size_t nsvals, capsvals;
+    staged *srows;
+    size_t nsrows, capsrows;
+    pwriter **stouched;          /* files with staged rows, in first-staged order */
+    size_t nstouched, capstouched;
+    stage_block *sblocks;
+    size_t nsblocks, cursblock;
+    size_t stage_bytes;
+    /* Test hook SLUICE_TEST_CRASH_AT=STEP[:N] (crash_point); empty step: off. */
+    char crash_step[16];
+    uint64_t crash_nth, crash_seen;
 };
+
+/* Test hook, for the crash tests (docs/EXACTLY_ONCE.md): with the environment
+ * variable SLUICE_TEST_CRASH_AT=STEP[:N] (read once by sl_lander_new), the process
+ * ends at once with _exit(137), like a kill -9, the Nth time (default 1) any
+ * partition reaches STEP: "files" (the range's temporaries finished and synced, no
+ * sidecar or manifest yet), "sidecar" (dedupe sidecar written, no manifest),
+ * "manifest" (manifest written, nothing renamed), "rename" (first file of several
+ * renamed), "offsets" (renames durable, the driver's Kafka offset commit not made),
+ * "recovered" (an assignment's recovery done, nothing read yet). Unset: no effect. */
+static void crash_point(sl_lander *l, const char *step)
+{
+    if (l->crash_step[0] && strcmp(l->crash_step, step) == 0 && ++l->crash_seen >= l->crash_nth)
+        _exit(137);
+}
+
+/* Reads SLUICE_TEST_CRASH_AT into the lander (ignored when malformed). */
+static void crash_hook_init(sl_lander *l)
+{
+    const char *v = getenv("SLUICE_TEST_CRASH_AT");
+    if (!v || !*v)
+        return;
+    size_t n = strcspn(v, ":");
+    if (n == 0 || n >= sizeof l->crash_step)
+        return;
+    memcpy(l->crash_step, v, n);
+    l->crash_step[n] = 0;
+    l->crash_nth = v[n] == ':' ? strtoull(v + n + 1, NULL, 10) : 1;
+}
 
 sl_lander_opts sl_lander_opts_default(void)
 {
@@ -273,37 +337,187 @@ static sl_err writer_get(sl_lander *l, part *p, size_t table, const char *tenant
     return SL_OK;
 }
 
-/* Appends one row and updates the size accounting of writer, partition, lander. */
-static sl_err writer_put(sl_lander *l, part *p, pwriter *w, const sl_value *row, char *errstr,
-                         size_t errstr_size)
+/* Updates the size accounting of writer, partition and lander after writes. */
+static void account(sl_lander *l, pwriter *w)
 {
-    sl_err e = sl_pq_writer_write_row(w->w, row, errstr, errstr_size);
+    part *p = w->owner;
     size_t buffered = sl_pq_writer_buffered_bytes(w->w);
     w->written = sl_pq_writer_bytes_written(w->w);
     l->buffered = l->buffered - w->buffered + buffered;
     p->buffered = p->buffered - w->buffered + buffered;
     w->buffered = buffered;
-    if (e != SL_OK)
-        return e;
+    w->staged = 0;
+    if (w->written + buffered > p->max_file_bytes)
+        p->max_file_bytes = w->written + buffered;
+}
+
+/* A copy of n string bytes in the stage (valid until the stage is emptied). */
+static const char *stage_copy(sl_lander *l, const char *s, size_t n)
+{
+    if (n == 0)
+        return "";
+    for (;;) {
+        if (l->cursblock < l->nsblocks) {
+            stage_block *b = &l->sblocks[l->cursblock];
+            if (b->cap - b->used >= n) {
+                uint8_t *d = b->p + b->used;
+                memcpy(d, s, n);
+                b->used += n;
+                return (const char *)d;
+            }
+            if (b->used == 0) { /* an empty block too small for this string: grow it */
+                uint8_t *np = realloc(b->p, n);
+                if (!np)
+                    return NULL;
+                b->p = np;
+                b->cap = n;
+                continue;
+            }
+            l->cursblock++;
+            continue;
+        }
+        stage_block *nb = realloc(l->sblocks, (l->nsblocks + 1) * sizeof *nb);
+        if (!nb)
+            return NULL;
+        l->sblocks = nb;
+        size_t cap = n > STAGE_BLOCK ? n : STAGE_BLOCK;
+        if (!(nb[l->nsblocks].p = malloc(cap)))
+            return NULL;
+        nb[l->nsblocks].cap = cap;
+        nb[l->nsblocks].used = 0;
+        l->nsblocks++;
+    }
+}
+
+/* Stages one row of file w: its cells are copied (strings too), so the mapper's
+ * buffers can be reused at once. Counts the row for the due limits. */
+static sl_err stage_put(sl_lander *l, part *p, pwriter *w, const sl_value *row, char *errstr,
+                        size_t errstr_size)
+{
+    size_t nc = l->ncols[w->table];
+    const sl_column *cols = l->cols[w->table];
+    if ((l->nsvals + nc > l->capsvals || l->nsrows == l->capsrows || l->nstouched == l->capstouched)) {
+        size_t cv = l->capsvals ? l->capsvals : 4096, cr = l->capsrows ? l->capsrows : 1024,
+               ct = l->capstouched ? l->capstouched : 64;
+        while (cv < l->nsvals + nc)
+            cv *= 2;
+        if (l->nsrows == cr)
+            cr *= 2;
+        if (l->nstouched == ct)
+            ct *= 2;
+        sl_value *nv = cv != l->capsvals ? realloc(l->svals, cv * sizeof *nv) : l->svals;
+        if (nv)
+            l->svals = nv, l->capsvals = cv;
+        staged *nr = cr != l->capsrows ? realloc(l->srows, cr * sizeof *nr) : l->srows;
+        if (nr)
+            l->srows = nr, l->capsrows = cr;
+        pwriter **nt = ct != l->capstouched ? realloc(l->stouched, ct * sizeof *nt) : l->stouched;
+        if (nt)
+            l->stouched = nt, l->capstouched = ct;
+        if (!nv || !nr || !nt)
+            return sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory");
+    }
+    sl_value *dst = l->svals + l->nsvals;
+    size_t before = l->stage_bytes;
+    memcpy(dst, row, nc * sizeof *dst);
+    for (size_t c = 0; c < nc; c++) {
+        if ((cols[c].type != SL_T_STRING && cols[c].type != SL_T_BINARY) || dst[c].is_null)
+            continue;
+        const char *copy = stage_copy(l, dst[c].u.s.p, dst[c].u.s.n);
+        if (!copy)
+            return sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory");
+        dst[c].u.s.p = copy;
+        l->stage_bytes += dst[c].u.s.n;
+    }
+    uint32_t idx = (uint32_t)l->nsrows + 1;
+    l->srows[l->nsrows++] = (staged){ w, l->nsvals, 0 };
+    l->nsvals += nc;
+    l->stage_bytes += nc * sizeof *dst;
+    w->staged += l->stage_bytes - before;
+    if (w->written + w->buffered + w->staged > p->max_file_bytes)
+        p->max_file_bytes = w->written + w->buffered + w->staged;
+    if (w->stage_tail)
+        l->srows[w->stage_tail - 1].next = idx;
+    else {
+        w->stage_head = idx;
+        l->stouched[l->nstouched++] = w;
+    }
+    w->stage_tail = idx;
     w->rows++;
     if (w->rows > p->max_file_rows)
         p->max_file_rows = w->rows;
-    if (w->written + buffered > p->max_file_bytes)
-        p->max_file_bytes = w->written + buffered;
     return SL_OK;
 }
 
+static void fail_partition(sl_lander *l, part *p, int manifest_maybe_written);
+
+/* Writes the staged rows, file by file, in their order, and empties the stage. A
+ * write error fails that file's partition (after the pass, so no staged row
+ * points at a freed file meanwhile); the first error is returned. */
+static sl_err stage_flush(sl_lander *l, char *errstr, size_t errstr_size)
+{
+    sl_err first = SL_OK;
+    for (size_t i = 0; i < l->nstouched; i++) {
+        pwriter *w = l->stouched[i];
+        if (!w->owner->stage_failed) {
+            for (uint32_t k = w->stage_head; k; k = l->srows[k - 1].next) {
+                char e2[512];
+                sl_err e = sl_pq_writer_write_row(w->w, l->svals + l->srows[k - 1].vals, e2, sizeof e2);
+                if (e != SL_OK) {
+                    if (first == SL_OK)
+                        first = sl_errf(e, errstr, errstr_size, "%s [%d]: %s", w->owner->topic,
+                                        (int)w->owner->partition, e2);
+                    w->owner->stage_failed = 1;
+                    break;
+                }
+            }
+            account(l, w);
+        }
+        w->stage_head = w->stage_tail = 0;
+    }
+    l->nstouched = l->nsrows = l->nsvals = 0;
+    l->stage_bytes = 0;
+    for (size_t b = 0; b < l->nsblocks; b++)
+        l->sblocks[b].used = 0;
+    l->cursblock = 0;
+    if (first != SL_OK)
+        for (size_t i = 0; i < l->nparts; i++)
+            if (l->parts[i]->stage_failed) {
+                l->parts[i]->stage_failed = 0;
+                fail_partition(l, l->parts[i], 0);
+            }
+    return first;
+}
+
+/* 1 when no other lander has recovered p since its last recovery here (lake.h:
+ * ownership epochs). On any doubt (a store error) 0: nothing of p may be deleted. */
+static int still_owned(sl_lander *l, const part *p)
+{
+    char e2[512];
+    return sl_lake_owner_check(l->store, p->topic, p->partition, p->epoch, e2, sizeof e2) == SL_OK;
+}
+
 /* Closes the partition's writers. delete_tmps: also delete temporary files that
- * were already finished (a rollback); open ones are always aborted (deleted). */
+ * were already finished (a rollback); open ones are aborted (deleted). Unless the
+ * partition is no longer ours: then another lander may be writing files of the same
+ * names, so open files are only closed and nothing is deleted (its recovery did). */
 static void drop_writers(sl_lander *l, part *p, int delete_tmps)
 {
+    int touches = 0;
+    for (size_t i = 0; i < p->nw && !touches; i++)
+        touches = p->w[i]->file != NULL || delete_tmps;
+    int mine = !touches || still_owned(l, p);
     for (size_t i = 0; i < p->nw; i++) {
         pwriter *w = p->w[i];
         if (w->file) {
-            sl_store_file_abort(w->file);
+            char e2[256];
+            if (mine)
+                sl_store_file_abort(w->file);
+            else
+                sl_store_file_finish(w->file, e2, sizeof e2); /* closed, left to the owner's sweep */
             w->file = NULL;
             l->open_files--;
-        } else if (delete_tmps) {
+        } else if (delete_tmps && mine) {
             sl_store_delete(l->store, w->tmp, 0, NULL, 0);
         }
         l->buffered -= w->buffered;
@@ -349,6 +563,9 @@ static int by_buffered_desc(const void *a, const void *b)
  * the file concerned (its error is returned). */
 static sl_err relieve_memory(sl_lander *l, char *errstr, size_t errstr_size)
 {
+    sl_err fe = stage_flush(l, errstr, errstr_size);
+    if (fe != SL_OK)
+        return fe;
     size_t n = 0;
     for (size_t i = 0; i < l->nparts; i++)
         n += l->parts[i]->nw;
@@ -497,7 +714,9 @@ sl_err sl_lander_assign(sl_lander *l, const char *topic, int32_t partition, int6
         return e;
     l->st.rolled_forward += rec.rolled_forward;
     l->st.rolled_back += rec.rolled_back;
+    crash_point(l, "recovered");
     p->committed_last = rec.resume >= 0 ? rec.resume - 1 : -1;
+    p->epoch = rec.epoch;
     if (!l->opts.no_dedupe && p->committed_last >= 0) {
         if (!(p->dd = sl_dedupe_new(l->opts.dedupe_window)))
             return sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory for the dedupe window");
@@ -522,7 +741,7 @@ static sl_err quarantine(sl_lander *l, part *p, int64_t first, const void *msg, 
     pwriter *w;
     sl_err e = writer_get(l, p, q, NULL, 0, today_utc(), first, &w, errstr, errstr_size);
     if (e == SL_OK)
-        e = writer_put(l, p, w, l->qrow, errstr, errstr_size);
+        e = stage_put(l, p, w, l->qrow, errstr, errstr_size);
     if (e == SL_OK) {
         p->quarantined++;
         p->rows[q]++;
@@ -615,7 +834,7 @@ sl_err sl_lander_add(sl_lander *l, const char *topic, int32_t partition, const v
             pwriter *w;
             e = writer_get(l, p, t, tenant, tlen, rows->dt[r], first, &w, errstr, errstr_size);
             if (e == SL_OK)
-                e = writer_put(l, p, w, rows->values + r * rows->ncols, errstr, errstr_size);
+                e = stage_put(l, p, w, rows->values + r * rows->ncols, errstr, errstr_size);
             if (e != SL_OK)
                 goto fail;
         }
@@ -629,21 +848,32 @@ sl_err sl_lander_add(sl_lander *l, const char *topic, int32_t partition, const v
         }
         p->hashes[p->nhashes++] = h;
     }
-    if (l->buffered > l->opts.max_memory) {
-        e = relieve_memory(l, errstr, errstr_size);
-        if (e != SL_OK)
-            return e; /* the partition concerned is failed already */
-    }
 advance:
+    /* The message belongs to the range from here on, whatever follows. */
     if (p->first < 0) {
         p->first = off;
         p->started_ms = sl_lander_now_ms(l);
     }
     p->last = off;
     p->messages++;
+    /* Writing the stage or row groups out may fail a partition (this one or
+     * another: that one reports it at its next add or commit, as "assign again").
+     * This add failed only if its own partition did. */
+    e = SL_OK;
+    if (l->stage_bytes >= STAGE_MAX)
+        e = stage_flush(l, errstr, errstr_size);
+    if (e == SL_OK && l->buffered + l->stage_bytes > l->opts.max_memory)
+        e = relieve_memory(l, errstr, errstr_size);
+    if (e != SL_OK && !p->assigned) {
+        l->last_quarantined = 0;
+        return e;
+    }
     return SL_OK;
 fail:
-    fail_partition(l, p, 0);
+    l->last_quarantined = 0;
+    stage_flush(l, NULL, 0);
+    if (p->assigned)
+        fail_partition(l, p, 0);
     return e;
 }
 
@@ -711,6 +941,10 @@ sl_err sl_lander_commit(sl_lander *l, const char *topic, int32_t partition, int6
         *committed_last = p->committed_last;
         return SL_OK;
     }
+    e = stage_flush(l, errstr, errstr_size);
+    if (!p->assigned) /* its own staged rows failed: the partition is failed already */
+        return e != SL_OK ? e : sl_errf(SL_ERR_IO, errstr, errstr_size, "%s [%d] failed", topic, (int)partition);
+    e = SL_OK; /* another partition's failure is reported by that partition */
     int manifest_tried = 0;
     size_t nw = p->nw;
     sl_lake_file_entry *files = calloc(p->nw ? p->nw : 1, sizeof *files);
@@ -753,6 +987,14 @@ sl_err sl_lander_commit(sl_lander *l, const char *topic, int32_t partition, int6
     e = sl_store_sync(l->store, errstr, errstr_size);
     if (e != SL_OK)
         goto fail;
+    crash_point(l, "files");
+    /* Still ours? A recovery by another lander since ours deleted our temporaries and
+     * lands these offsets itself: then commit nothing and delete nothing (lake.h). */
+    e = sl_lake_owner_check(l->store, p->topic, p->partition, p->epoch, errstr, errstr_size);
+    if (e != SL_OK) {
+        manifest_tried = 1; /* leaves the temporaries to the owner's recovery */
+        goto fail;
+    }
     /* 2. The dedupe sidecar, then the manifest. */
     sl_lake_manifest m = { 0 };
     m.topic = p->topic;
@@ -780,6 +1022,7 @@ sl_err sl_lander_commit(sl_lander *l, const char *topic, int32_t partition, int6
         e = sl_lake_dedupe_write(l->store, (char *)side.data, p->hashes, p->nhashes, errstr, errstr_size);
         if (e != SL_OK)
             goto fail;
+        crash_point(l, "sidecar");
         m.dedupe = (char *)side.data;
         m.dedupe_keys = p->nhashes;
     }
@@ -787,6 +1030,7 @@ sl_err sl_lander_commit(sl_lander *l, const char *topic, int32_t partition, int6
     e = sl_lake_manifest_write(l->store, &m, errstr, errstr_size);
     if (e != SL_OK)
         goto fail;
+    crash_point(l, "manifest");
     /* 3. The renames. A final name that exists with the same size was landed by an
      * earlier attempt at this very range: keep it, drop ours. */
     for (size_t i = 0; i < p->nw; i++) {
@@ -804,12 +1048,15 @@ sl_err sl_lander_commit(sl_lander *l, const char *topic, int32_t partition, int6
         }
         if (e != SL_OK)
             goto fail;
+        if (i == 0 && p->nw > 1)
+            crash_point(l, "rename");
     }
     /* The renames must be durable before a later range's manifest can exist:
      * recovery rolls forward the newest manifest only. */
     e = sl_store_sync(l->store, errstr, errstr_size);
     if (e != SL_OK)
         goto fail;
+    crash_point(l, "offsets");
     /* Committed. */
     l->st.messages += p->messages;
     l->st.quarantined += p->quarantined;
@@ -846,6 +1093,8 @@ sl_err sl_lander_revoke(sl_lander *l, const char *topic, int32_t partition, int 
     if (!p)
         return SL_OK;
     sl_err e = SL_OK;
+    if (!commit)
+        stage_flush(l, NULL, 0); /* staged rows may point at its files */
     if (commit && p->assigned) {
         int64_t last;
         e = sl_lander_commit(l, topic, partition, &last, errstr, errstr_size);
@@ -880,6 +1129,7 @@ sl_lander *sl_lander_new(sl_store *store, const sl_mapping *mapping, const sl_la
         l->opts.dedupe_window = def.dedupe_window;
     if (!l->opts.clock_ms)
         l->opts.clock_ms = mono_ms;
+    crash_hook_init(l);
     l->store = store;
     l->mapping = mapping;
     l->codec = sl_pq_codec_name(l->opts.pq.codec);
@@ -933,8 +1183,15 @@ void sl_lander_destroy(sl_lander *l)
 {
     if (!l)
         return;
+    stage_flush(l, NULL, 0); /* staged rows point at files about to go */
     for (size_t i = 0; i < l->nparts; i++)
         part_free(l, l->parts[i]);
+    for (size_t b = 0; b < l->nsblocks; b++)
+        free(l->sblocks[b].p);
+    free(l->sblocks);
+    free(l->svals);
+    free(l->srows);
+    free(l->stouched);
     free(l->parts);
     sl_mapper_destroy(l->mapper);
     if (l->required)
@@ -957,7 +1214,7 @@ void sl_lander_get_stats(const sl_lander *l, sl_lander_stats *st)
     st->pending_messages = 0;
     for (size_t i = 0; i < l->nparts; i++)
         st->pending_messages += l->parts[i]->messages;
-    st->buffered_bytes = l->buffered;
+    st->buffered_bytes = l->buffered + l->stage_bytes;
     st->open_files = l->open_files;
 }
 

@@ -19,8 +19,12 @@
  *
  * Errors follow Fluent Bit: SL_OK, SL_ERR_RETRY (transient, from the store: the
  * driver may back off and try again) or another code (fatal). A message refused
- * for its offset (not after the range's last) changes nothing. When writing a
- * message or a commit fails, the partition's uncommitted range is dropped (its temporary files are
+ * for its offset (not after the range's last) changes nothing. Rows are staged
+ * and written to their files in batches (file by file, for cache locality), so a
+ * write error may surface at a later add or commit of any partition; it fails the
+ * partition whose file it was, and that partition reports it at its next add or
+ * commit. When writing a message or a commit fails, the partition's uncommitted
+ * range is dropped (its temporary files are
  * deleted where the protocol allows; a range whose manifest was written is left
  * for recovery to roll forward) and the partition must be assigned again (which
  * runs recovery and says where to resume) before more messages are added.

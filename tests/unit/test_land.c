@@ -545,6 +545,8 @@ static void test_due_and_errors(void)
     CHECK_EQ_INT(due[0].reason, SL_DUE_BYTES);
     sl_lander_destroy(l);
 
+    /* Over the memory budget, row groups are written out early (files stay open);
+     * over the open-file cap, the partition with the most files is due. */
     o.max_bytes = 0;
     o.max_memory = 1;
     o.max_open_files = 7;
@@ -554,18 +556,32 @@ static void test_due_and_errors(void)
     CHECK_EQ_INT(sl_lander_assign(l, "b", 0, &resume, err, sizeof err), SL_OK);
     CHECK_EQ_INT(add(l, "a", 1, lines[1], line_len[1]), SL_OK);
     CHECK_EQ_INT(add(l, "b", 0, lines[5], line_len[5]), SL_OK);
-    CHECK_EQ_INT(add(l, "b", 1, lines[6], line_len[6]), SL_OK); /* b buffers more, same 3 files */
-    REQUIRE(sl_lander_due(l, fake_now, due, 4) == 1);
-    CHECK_EQ_STR(due[0].topic, "b");
-    CHECK_EQ_INT(due[0].reason, SL_DUE_MEMORY);
-    CHECK_EQ_INT(add(l, "a", 2, lines[5], line_len[5]), SL_OK); /* a now has 6 files: 9 open > 7 */
-    REQUIRE(sl_lander_due(l, fake_now, due, 4) == 2);
-    CHECK_EQ_STR(due[1].topic, "a");
-    CHECK_EQ_INT(due[1].reason, SL_DUE_FILES);
+    CHECK_EQ_INT(add(l, "b", 1, lines[6], line_len[6]), SL_OK); /* same 3 files of b */
     sl_lander_stats st;
     sl_lander_get_stats(l, &st);
+    CHECK_EQ_INT(st.buffered_bytes, 0);
+    CHECK_EQ_INT(st.early_row_groups, 9); /* 3 files after each of the 3 adds */
+    CHECK_EQ_INT(sl_lander_due(l, fake_now, due, 4), 0);
+    CHECK_EQ_INT(add(l, "a", 2, lines[5], line_len[5]), SL_OK); /* a now has 6 files: 9 open > 7 */
+    REQUIRE(sl_lander_due(l, fake_now, due, 4) == 1);
+    CHECK_EQ_STR(due[0].topic, "a");
+    CHECK_EQ_INT(due[0].reason, SL_DUE_FILES);
+    CHECK_EQ_STR(sl_due_reason_name(due[0].reason), "files");
+    sl_lander_get_stats(l, &st);
     CHECK_EQ_INT(st.open_files, 9);
+    CHECK_EQ_INT(sl_lander_commit(l, "b", 0, &last, err, sizeof err), SL_OK);
+    CHECK_EQ_INT(last, 1);
     sl_lander_destroy(l);
+    /* b's options file of 2017-12-20: two row groups (one per add), 16 + 33 rows. */
+    sl_in in;
+    REQUIRE(sl_store_open_in(s, "options/dt=2017-12-20/b+0+0+1.zstd.parquet", &in, err, sizeof err) == SL_OK);
+    sl_pq_reader *r = sl_pq_reader_open(&in, err, sizeof err);
+    REQUIRE(r);
+    CHECK_EQ_INT(sl_pq_reader_nrows(r), 49);
+    CHECK_EQ_INT(sl_pq_reader_nrow_groups(r), 2);
+    CHECK_EQ_INT(sl_pq_reader_row_group_rows(r, 0), 16);
+    sl_pq_reader_destroy(r);
+    sl_store_in_close(&in);
 
     /* A bad table name in a mapping is refused up front. */
     const char *bad = "{\"name\":\"x\",\"tables\":[{\"name\":\"_quarantine\",\"rows\":\"$\",\"columns\":"
@@ -586,6 +602,7 @@ typedef struct crash_store {
     sl_store base;
     sl_store *inner;
     long ops, crash_at;
+    int fail_instead; /* 1: the chosen operation fails with SL_ERR_RETRY instead */
 } crash_store;
 
 typedef struct crash_file {
@@ -595,24 +612,37 @@ typedef struct crash_file {
 } crash_file;
 
 /* Counts an operation; at the chosen one the process dies on the spot, like
- * kill -9 (no atexit, no buffers flushed). */
-static void tick(crash_store *s)
+ * kill -9 (no atexit, no buffers flushed), or, with fail_instead, the operation
+ * fails (returns 1). */
+static int tick(crash_store *s)
 {
-    if (++s->ops == s->crash_at)
+    if (++s->ops != s->crash_at)
+        return 0;
+    if (!s->fail_instead)
         _exit(42);
+    return 1;
 }
 
+static sl_err injected(char *e, size_t es) { return sl_errf(SL_ERR_RETRY, e, es, "injected failure"); }
+
 /* Writes are not crash points of their own: a crash between two writes leaves
- * the same state (a temporary file, no manifest) as a crash at the finish. */
+ * the same state (a temporary file, no manifest) as a crash at the finish. They
+ * are failure points (a full disk), which take another path in the lander. */
 static sl_err cf_write(sl_store_file *f, const void *d, size_t n, char *e, size_t es)
 {
     crash_file *c = (crash_file *)f;
+    if (c->s->fail_instead && tick(c->s))
+        return injected(e, es);
     return c->inner->write(c->inner, d, n, e, es);
 }
 static sl_err cf_finish(sl_store_file *f, char *e, size_t es)
 {
     crash_file *c = (crash_file *)f;
-    tick(c->s);
+    if (tick(c->s)) {
+        c->inner->abort(c->inner);
+        free(c);
+        return injected(e, es);
+    }
     sl_err r = c->inner->finish(c->inner, e, es);
     free(c);
     return r;
@@ -637,7 +667,8 @@ static sl_err cs_mkdirs(sl_store *b, const char *p, char *e, size_t es)
 static sl_err cs_create(sl_store *b, const char *p, sl_store_file **out, char *e, size_t es)
 {
     crash_store *s = (crash_store *)b;
-    tick(s);
+    if (tick(s))
+        return injected(e, es);
     crash_file *c = calloc(1, sizeof *c);
     if (!c)
         return SL_ERR_NOMEM;
@@ -656,13 +687,15 @@ static sl_err cs_create(sl_store *b, const char *p, sl_store_file **out, char *e
 static sl_err cs_rename(sl_store *b, const char *f, const char *t, char *e, size_t es)
 {
     crash_store *s = (crash_store *)b;
-    tick(s);
+    if (tick(s))
+        return injected(e, es);
     return s->inner->ops->rename(s->inner, f, t, e, es);
 }
 static sl_err cs_del(sl_store *b, const char *p, int r, char *e, size_t es)
 {
     crash_store *s = (crash_store *)b;
-    tick(s);
+    if (tick(s))
+        return injected(e, es);
     return s->inner->ops->del(s->inner, p, r, e, es);
 }
 static sl_err cs_stat(sl_store *b, const char *p, sl_store_info *st, char *e, size_t es)
@@ -720,6 +753,47 @@ static int land_all(sl_store *s, const sl_mapping *m)
 done:
     if (rc)
         fprintf(stderr, "  land_all: %s\n", err);
+    sl_lander_destroy(l);
+    return rc;
+}
+
+/* A driver that does what the Kafka consumer does on an error: assign again
+ * (recovery says where to resume) and go on from there. */
+static int land_all_retrying(sl_store *s, const sl_mapping *m, int *retries)
+{
+    char err[512];
+    sl_lander_opts o = sl_lander_opts_default();
+    o.max_rows = 40;
+    o.pq.row_group_bytes = 4096;
+    o.pq.page_bytes = 4096;
+    o.pq.dict_max_bytes = 4096;
+    o.dedupe_window = 1000;
+    sl_lander *l = sl_lander_new(s, m, &o, err, sizeof err);
+    if (!l)
+        return 1;
+    int rc = 1;
+    for (int attempt = 0; attempt < 5 && rc; attempt++) {
+        int64_t resume, last;
+        if (attempt)
+            (*retries)++;
+        if (sl_lander_assign(l, "crash", 0, &resume, err, sizeof err) != SL_OK)
+            continue;
+        int failed = 0;
+        for (int64_t off = resume < 0 ? 0 : resume; off < 14 && !failed; off++) {
+            size_t i = (size_t)off % nlines;
+            sl_origin og = { "crash", 0, off, SL_TS_NULL, NULL, 0, NULL, 0 };
+            if (sl_lander_add(l, "crash", 0, lines[i], line_len[i], &og, err, sizeof err) != SL_OK) {
+                failed = 1;
+                break;
+            }
+            sl_lander_due_item due[4];
+            size_t n = sl_lander_due(l, 0, due, 4);
+            for (size_t k = 0; k < n && !failed; k++)
+                failed = sl_lander_commit(l, due[k].topic, due[k].partition, &last, err, sizeof err) != SL_OK;
+        }
+        if (!failed && sl_lander_commit(l, "crash", 0, &last, err, sizeof err) == SL_OK && last == 13)
+            rc = 0;
+    }
     sl_lander_destroy(l);
     return rc;
 }
@@ -795,6 +869,50 @@ static void test_crash_at_every_step(void)
     sl_mapping_destroy(m);
 }
 
+/* Every storage operation of a landing fails once in turn (SL_ERR_RETRY): the
+ * partition is dropped, assigned again, and the landing goes on; in the end every
+ * message is in the lake exactly once. */
+static void test_error_at_every_step(void)
+{
+    sl_mapping *m = mapping();
+    REQUIRE(m);
+    int points = 0, retries = 0;
+    for (long k = 1; k < 2000; k++) {
+        sl_store *s = fresh_lake();
+        REQUIRE(s);
+        crash_store *cs = calloc(1, sizeof *cs);
+        REQUIRE(cs);
+        cs->base.ops = &crash_ops;
+        cs->inner = s;
+        cs->crash_at = k;
+        cs->fail_instead = 1;
+        CHECK_EQ_INT(land_all_retrying(&cs->base, m, &retries), 0);
+        int hit = cs->ops >= k;
+        tally a = table_tally(s, "assessments", "keen_id"), q = table_tally(s, "questions", NULL),
+              o = table_tally(s, "options", NULL);
+        manifest_messages = 0;
+        char err[256];
+        CHECK_EQ_INT(sl_lake_manifest_each(s, sum_messages, NULL, err, sizeof err), SL_OK);
+        int ok = a.rows == 7 && q.rows == 32 && o.rows == 117 && a.tmp_files + q.tmp_files + o.tmp_files == 0 &&
+                 manifest_messages == 14 && a.bad + q.bad + o.bad == 0;
+        if (!ok)
+            fprintf(stderr, "  error at op %ld: rows %lld/%lld/%lld, tmp %d, manifest messages %lld\n", k,
+                    (long long)a.rows, (long long)q.rows, (long long)o.rows, a.tmp_files + q.tmp_files + o.tmp_files,
+                    (long long)manifest_messages);
+        CHECK(ok);
+        /* close the wrapper (and with it the inner store) after the checks */
+        free(cs);
+        drop_lake(s);
+        if (!hit)
+            break;
+        points++;
+    }
+    fprintf(stderr, "  %d failure points checked, %d retries\n", points, retries);
+    CHECK(points > 30);
+    CHECK(retries >= points);
+    sl_mapping_destroy(m);
+}
+
 int main(void)
 {
     load_fixture();
@@ -807,6 +925,7 @@ int main(void)
     T_RUN(test_quarantine);
     T_RUN(test_due_and_errors);
     T_RUN(test_crash_at_every_step);
+    T_RUN(test_error_at_every_step);
     for (size_t i = 0; i < nlines; i++)
         free(lines[i]);
     return t_done();

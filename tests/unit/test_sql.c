@@ -502,7 +502,7 @@ static void test_exec_formats(void)
     char err[512] = "";
     sl_sql *q = sl_sql_open_store(s, err, sizeof err);
     REQUIRE(q);
-    sl_err e;
+    sl_err e = SL_OK;
     const char *cells = "SELECT 'a,b' AS x, 'q\"' AS y, '' AS z, NULL AS n, 1.0 AS r, 3 AS i, 'l1\nl2' AS m, "
                         "x'41ff' AS b";
     char *out = exec_out(q, cells, SL_SQL_CSV, &e, err, sizeof err);
@@ -575,7 +575,7 @@ static void test_corrupt_file(void)
     char err[512] = "";
     sl_sql *q = sl_sql_open_store(s, err, sizeof err);
     REQUIRE(q);
-    sl_err e;
+    sl_err e = SL_OK;
     char *out = exec_out(q, "SELECT count(*) FROM t WHERE tenant = 'c'", SL_SQL_CSV, &e, err, sizeof err);
     CHECK(e == SL_ERR_FATAL);
     CHECK(strstr(err, "lake file 't/tenant=c/dt=2018-01-09/bad.parquet'") != NULL);
