@@ -67,6 +67,16 @@ static void usage(FILE *f)
             "                          biggest files write row groups early (default 64M)\n"
             "      --dedupe-window N   keys remembered per partition (default 1000000;\n"
             "                          0 turns duplicate dropping off)\n"
+            "      --tenant-from SRC   land each customer under <table>/tenant=<id>/, the id\n"
+            "                          taken from: header:NAME (Kafka header NAME),\n"
+            "                          key-prefix (key before its first ':' or '/'),\n"
+            "                          topic-suffix (topic after its last '.' or '-'),\n"
+            "                          field:PATH (JSON field, dotted for nested); with\n"
+            "                          --from only field:PATH. An id that is missing or not\n"
+            "                          [a-z0-9_-]{1,64} sends the message to _quarantine\n"
+            "      --dir-mode OCTAL    mode of new lake folders (default 0750)\n"
+            "      --file-mode OCTAL   mode of new lake files (default 0640; local lake:\n"
+            "                          set exactly, whatever the umask)\n"
             "  -q, --quiet             no progress line, no summary\n"
             "  -h, --help              this help\n"
             "\n"
@@ -140,8 +150,21 @@ static int add_prop(cli_state *s, const char *kv)
 
 enum {
     OPT_FROM = 256, OPT_LAKE, OPT_CODEC, OPT_LEVEL, OPT_MAX_ROWS, OPT_MAX_BYTES, OPT_RG, OPT_DEDUPE,
-    OPT_ONCE, OPT_MAX_AGE, OPT_MAX_MEM, OPT_DLT, OPT_STATS
+    OPT_ONCE, OPT_MAX_AGE, OPT_MAX_MEM, OPT_DLT, OPT_STATS, OPT_TENANT_FROM, OPT_DIR_MODE, OPT_FILE_MODE
 };
+
+/* Parses an octal permission mode (at most 0777). 0, or -1 when s is not one. */
+static int parse_mode(const char *s, unsigned *mode)
+{
+    char *end;
+    if (!*s || strspn(s, "01234567") != strlen(s))
+        return -1;
+    unsigned long v = strtoul(s, &end, 8);
+    if (*end || v == 0 || v > 0777)
+        return -1;
+    *mode = (unsigned)v;
+    return 0;
+}
 
 /* Parses argv into s. Returns -1 when parsing succeeded, else the exit code
  * (0 after --help, 2 on a usage error). */
@@ -166,6 +189,9 @@ static int parse_args(int argc, char **argv, cli_state *s)
         { "max-memory", required_argument, NULL, OPT_MAX_MEM },
         { "dead-letter-topic", required_argument, NULL, OPT_DLT },
         { "stats-json", required_argument, NULL, OPT_STATS },
+        { "tenant-from", required_argument, NULL, OPT_TENANT_FROM },
+        { "dir-mode", required_argument, NULL, OPT_DIR_MODE },
+        { "file-mode", required_argument, NULL, OPT_FILE_MODE },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -254,6 +280,20 @@ static int parse_args(int argc, char **argv, cli_state *s)
             o->stats_json = optarg;
             s->kafka_only = s->kafka_only ? s->kafka_only : "--stats-json";
             break;
+        case OPT_TENANT_FROM: {
+            char why[256];
+            if (sl_tenant_from_parse(optarg, &o->tenant_from, why, sizeof why) != SL_OK)
+                return sl_cli_usage_error(CMD, "%s", why);
+            break;
+        }
+        case OPT_DIR_MODE:
+            if (parse_mode(optarg, &o->dir_mode) != 0)
+                return sl_cli_usage_error(CMD, "--dir-mode wants an octal mode such as 0750, got '%s'", optarg);
+            break;
+        case OPT_FILE_MODE:
+            if (parse_mode(optarg, &o->file_mode) != 0)
+                return sl_cli_usage_error(CMD, "--file-mode wants an octal mode such as 0640, got '%s'", optarg);
+            break;
         case 'h': usage(stdout); return 0;
         default: return sl_cli_bad_option(CMD, argc, argv);
         }
@@ -267,6 +307,9 @@ static int parse_args(int argc, char **argv, cli_state *s)
     if (o->from && s->kafka_only)
         return sl_cli_usage_error(CMD, "%s needs a Kafka source: use -b BROKERS (or drop it with --from)",
                                   s->kafka_only);
+    if (o->from && o->tenant_from.src != SL_TENANT_NONE && o->tenant_from.src != SL_TENANT_FIELD)
+        return sl_cli_usage_error(CMD, "with --from only --tenant-from field:PATH applies (a file has no "
+                                       "headers, keys or topics to take a tenant from)");
     if (o->brokers && s->ntopics == 0)
         return sl_cli_usage_error(CMD, "-b needs -t TOPIC");
     if (!o->lake || !*o->lake)
@@ -339,7 +382,8 @@ static int land_file(const sl_land_cli_opts *o)
         sl_cli_error(CMD, "%s", errstr);
         goto done;
     }
-    store = sl_store_open(o->lake, NULL, errstr, sizeof errstr);
+    sl_store_opts so = { .dir_mode = o->dir_mode, .file_mode = o->file_mode };
+    store = sl_store_open(o->lake, &so, errstr, sizeof errstr);
     if (!store) {
         sl_cli_error(CMD, "%s", errstr);
         goto done;

@@ -818,7 +818,8 @@ int sl_kafka_land_run(const sl_land_cli_opts *o, const sl_kafka_land_ctl *ctl)
         say(k, "%s", k->errstr);
         goto done;
     }
-    store = sl_store_open(o->lake, NULL, k->errstr, sizeof k->errstr);
+    sl_store_opts so = { .dir_mode = o->dir_mode, .file_mode = o->file_mode };
+    store = sl_store_open(o->lake, &so, k->errstr, sizeof k->errstr);
     if (!store) {
         say(k, "%s", k->errstr);
         goto done;

@@ -93,7 +93,9 @@ struct sl_lander {
     sl_store *store;
     const sl_mapping *mapping;
     sl_mapper *mapper;
+    sl_tenant_extractor *tenant_x; /* opts.tenant_from set; NULL otherwise */
     sl_lander_opts opts;
+    sl_pq_pool *pq_pool;         /* shared by this lander's writers (unless opts.pq.pool) */
     const char *codec;
     size_t ntables;              /* mapping tables; quarantine is index ntables */
     const char **names;          /* ntables + 1 */
@@ -790,7 +792,12 @@ sl_err sl_lander_add(sl_lander *l, const char *topic, int32_t partition, const v
     int64_t first = p->first >= 0 ? p->first : off;
     const sl_map_result *res = NULL;
     l->reason[0] = 0;
-    sl_map_status ms = sl_mapper_map(l->mapper, msg, len, origin, &res, l->reason, sizeof l->reason);
+    const char *xtenant = NULL;
+    size_t xtlen = 0;
+    sl_map_status ms = SL_MAP_QUARANTINE;
+    if (!l->tenant_x || sl_tenant_extract(l->tenant_x, msg, len, origin, &xtenant, &xtlen, l->reason,
+                                          sizeof l->reason) == 0)
+        ms = sl_mapper_map(l->mapper, msg, len, origin, &res, l->reason, sizeof l->reason);
     if (ms == SL_MAP_OK && missing_required(l, res))
         ms = SL_MAP_QUARANTINE;
     if (ms != SL_MAP_OK) {
@@ -801,7 +808,10 @@ sl_err sl_lander_add(sl_lander *l, const char *topic, int32_t partition, const v
     }
     const char *tenant = res->tenant;
     size_t tlen = res->tenant_len;
-    if (!tenant && l->opts.tenant) {
+    if (xtenant) {
+        tenant = xtenant;
+        tlen = xtlen;
+    } else if (!tenant && l->opts.tenant) {
         tenant = l->opts.tenant;
         tlen = strlen(tenant);
     }
@@ -1133,6 +1143,8 @@ sl_lander *sl_lander_new(sl_store *store, const sl_mapping *mapping, const sl_la
     l->store = store;
     l->mapping = mapping;
     l->codec = sl_pq_codec_name(l->opts.pq.codec);
+    if (!l->opts.pq.pool && !(l->opts.pq.pool = l->pq_pool = sl_pq_pool_new()))
+        goto nomem;
     size_t nt = sl_mapping_ntables(mapping);
     l->ntables = nt;
     l->names = calloc(nt + 1, sizeof *l->names);
@@ -1171,6 +1183,9 @@ sl_lander *sl_lander_new(sl_store *store, const sl_mapping *mapping, const sl_la
     l->mapper = sl_mapper_new(mapping, errstr, errstr_size);
     if (!l->mapper)
         goto err;
+    if (l->opts.tenant_from.src != SL_TENANT_NONE &&
+        !(l->tenant_x = sl_tenant_extractor_new(&l->opts.tenant_from, errstr, errstr_size)))
+        goto err;
     return l;
 nomem:
     sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory");
@@ -1194,6 +1209,7 @@ void sl_lander_destroy(sl_lander *l)
     free(l->stouched);
     free(l->parts);
     sl_mapper_destroy(l->mapper);
+    sl_tenant_extractor_destroy(l->tenant_x);
     if (l->required)
         for (size_t t = 0; t < l->ntables; t++)
             free(l->required[t]);
@@ -1205,6 +1221,7 @@ void sl_lander_destroy(sl_lander *l)
     free(l->table_rows);
     free(l->qrow);
     free(l->scratch);
+    sl_pq_pool_destroy(l->pq_pool); /* after the writers (part_free) */
     free(l);
 }
 
@@ -1239,6 +1256,7 @@ sl_lander_opts sl_land_cli_lander_opts(const sl_land_cli_opts *o)
         lo.max_memory = o->max_memory;
     if (o->max_age_ms)
         lo.max_age_ms = o->max_age_ms;
+    lo.tenant_from = o->tenant_from;
     if (o->dedupe_window == 0)
         lo.no_dedupe = 1;
     else if (o->dedupe_window > 0)

@@ -41,6 +41,7 @@
 #include "common/common.h"
 #include "common/types.h"
 #include "lake/store.h"
+#include "lake/tenant.h"
 #include "map/map.h"
 #include "parquet/parquet.h"
 
@@ -59,6 +60,10 @@ typedef struct sl_lander_opts {
     int no_dedupe;             /* 1: land duplicates too */
     const char *tenant;        /* tenant folder when the mapping names none; NULL: no tenant folder.
                                   Borrowed; must outlive the lander. */
+    sl_tenant_from tenant_from; /* where each message's tenant id comes from (tenant.h); src
+                                  SL_TENANT_NONE: tenant / the mapping's tenant path. When set it
+                                  wins over both; a missing or invalid id quarantines the message.
+                                  arg borrowed; must outlive the lander. */
     /* Clock for max_age in milliseconds (monotonic); NULL: sl_now_ns()/1e6. For tests. */
     uint64_t (*clock_ms)(void *ctx);
     void *clock_ctx;
@@ -185,6 +190,8 @@ typedef struct sl_land_cli_opts {
     uint64_t max_age_ms;           /* --max-age */
     int64_t dedupe_window;         /* --dedupe-window; -1: default; 0: no dedupe */
     int quiet;                     /* --quiet: no progress, no summary */
+    sl_tenant_from tenant_from;    /* --tenant-from (file mode: field:PATH only) */
+    unsigned dir_mode, file_mode;  /* --dir-mode / --file-mode (octal); 0: store default 0750/0640 */
 } sl_land_cli_opts;
 
 /* The lander options those command-line options mean. */

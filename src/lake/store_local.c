@@ -127,7 +127,10 @@ static sl_err local_mkdirs(sl_store *base, const char *path, char *errstr, size_
         char saved = p[i];
         p[i] = 0;
         if (mkdirat(s->rootfd, p, s->base.opts.dir_mode) == 0) {
-            if (s->base.opts.fsync_each)
+            /* The umask may have cleared bits of the mode asked for: set it exactly. */
+            if (fchmodat(s->rootfd, p, s->base.opts.dir_mode, 0) != 0)
+                e = os_err(s, p, "chmod", errno, errstr, errstr_size);
+            else if (s->base.opts.fsync_each)
                 e = fsync_parent(s, p, errstr, errstr_size);
         } else if (errno == EEXIST) {
             if (fstatat(s->rootfd, p, &st, 0) != 0)
@@ -251,6 +254,10 @@ static sl_err local_create(sl_store *base, const char *path, sl_store_file **out
     f->fd = openat(s->rootfd, path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, s->base.opts.file_mode);
     if (f->fd < 0) {
         e = os_err(s, path, "create", errno, errstr, errstr_size);
+        goto err;
+    }
+    if (fchmod(f->fd, s->base.opts.file_mode) != 0) { /* exactly, whatever the umask */
+        e = os_err(s, path, "chmod", errno, errstr, errstr_size);
         goto err;
     }
     f->s = s;
@@ -588,7 +595,8 @@ sl_store *sl_store_local_open(const char *root, const sl_store_opts *opts, char 
             continue;
         char saved = s->root[i];
         s->root[i] = 0;
-        if (mkdir(s->root, s->base.opts.dir_mode) != 0 && errno != EEXIST) {
+        int made = mkdir(s->root, s->base.opts.dir_mode) == 0;
+        if ((!made && errno != EEXIST) || (made && chmod(s->root, s->base.opts.dir_mode) != 0)) {
             sl_errf(SL_ERR_IO, errstr, errstr_size, "%s: cannot create the lake folder: %s", s->root,
                     strerror(errno));
             s->root[i] = saved;

@@ -57,7 +57,21 @@ typedef struct sl_pq_options {
     size_t dict_max_bytes;      /* dictionary size limit before PLAIN fallback; 0 = 1 MiB */
     int disable_dictionary;     /* 1: PLAIN only */
     int int96_timestamps;       /* 1: TIMESTAMP columns as legacy INT96 (Hive <= 2, Impala) */
+    struct sl_pq_pool *pool;    /* borrowed, may be NULL: resources shared by writers (below) */
 } sl_pq_options;
+
+/* A pool of resources that writers created with it share instead of making
+ * their own: today the compression context (a zstd level-3 context holds about
+ * 1 MB of tables; a process with hundreds of open writers, like a lander with
+ * one file per table per day, would otherwise allocate, zero and page-fault one
+ * per file). Writers use it only inside their own calls, so any number of
+ * writers may share one pool as long as they are all used from one thread at a
+ * time. The pool must outlive every writer made with it (destroy the writers
+ * first). sl_pq_pool_new returns NULL when out of memory; destroy of NULL is a
+ * no-op. */
+typedef struct sl_pq_pool sl_pq_pool;
+sl_pq_pool *sl_pq_pool_new(void);
+void sl_pq_pool_destroy(sl_pq_pool *pool);
 
 /* Defaults: ZSTD level 3, 1 MiB pages, 128 MiB row groups, 1 MiB dictionaries. */
 sl_pq_options sl_pq_options_default(void);

@@ -27,6 +27,11 @@
  * of UUIDs), the page's values are rewritten PLAIN and the dictionary is
  * dropped for the rest of the chunk (the chunk then has no dictionary page).
  * A page that turns PLAIN this way is at most page_bytes + dict_max_bytes.
+ * The column's next DICT_SKIP_CHUNKS chunks then start PLAIN (no hashing of
+ * values that will not repeat); the chunk after them tries again. A value
+ * equal to the previous one of the column reuses its index without a lookup.
+ *
+ * Writers made with an sl_pq_pool (parquet.h) share its compression context.
  *
  * Statistics per chunk: null_count; min_value/max_value as described in
  * parquet.h (signed ints, unsigned-byte strings, NaN-free doubles with -0.0/+0.0
@@ -48,6 +53,10 @@
 #define PAGE_ROW_LIMIT 20000
 /* Values after which the chunk's first dictionary page is checked early. */
 #define EARLY_DICT_CHECK 4096
+/* When a chunk's dictionary did not pay (its values were nearly all distinct),
+ * the column's next chunks start PLAIN, without hashing a value, and the
+ * dictionary is tried again on the chunk after these. */
+#define DICT_SKIP_CHUNKS 7
 /* Longest string/binary min or max written to statistics. */
 #define STATS_MAX_BYTES 4096
 /* Largest single string/binary value accepted (a page must stay below 2 GiB). */
@@ -58,6 +67,10 @@
  * definition levels (4-byte length + worst case of the hybrid encoding, 2 bytes
  * per 8 levels), so a PLAIN page body is compressed in place, not copied. */
 #define LEVEL_GAP (4 + 2 * (PAGE_ROW_LIMIT / 8 + 1) + 16)
+/* First size of a dictionary's slot table: small, so that the many
+ * low-cardinality columns of many open writers stay in cache and cost no
+ * zeroing; it doubles at half load. */
+#define DICT_MIN_SLOTS 64
 /* Finished pages are kept in segments: no realloc copying as a chunk grows. */
 #define SEG_MIN ((size_t)16 << 10)
 #define SEG_MAX ((size_t)4 << 20)
@@ -82,6 +95,9 @@ typedef struct pq_dict {
     uint32_t *offs, *lens;/* byte-array columns: position in arena */
     sl_buf arena;
     size_t plain_bytes;   /* size of the PLAIN-encoded dictionary page body */
+    uint32_t last;        /* entry index + 1 of the latest value added, 0 none:
+                           * consecutive repeats (a question's keen_id on each
+                           * of its options) skip the hash and the probe */
 } pq_dict;
 
 /* A list of byte segments, appended to at the end, reused after reset. */
@@ -118,9 +134,13 @@ typedef struct pq_col {
     sl_buf plain;         /* PLAIN values (BOOLEAN: one byte per value, packed at flush),
                            * starting at plain_base */
     size_t plain_base;    /* LEVEL_GAP for optional non-BOOLEAN columns, else 0 */
+    size_t plain_pre;     /* bytes reserved for plain at its first use (plain_ready):
+                           * a column that stays dictionary-encoded never needs it */
 
     /* the chunk of this row group */
     int dict_mode;        /* new values go to the dictionary */
+    int dict_skip;        /* chunks still to start PLAIN: the dictionary did not
+                           * pay in an earlier chunk of this column */
     int dict_bw;          /* bit width of the current dictionary size */
     pq_dict dict;
     segbuf chunk;         /* finished data pages (headers + bodies) */
@@ -140,7 +160,8 @@ struct sl_pq_writer {
     size_t ncols;
     pq_col *cols;
     char *names;          /* one block holding every column name */
-    sl_codec *codec;
+    sl_codec *codec;      /* the pool's or, without a pool, own_codec */
+    sl_codec *own_codec;
     int state;
 
     uint64_t pos;         /* bytes written to out */
@@ -169,6 +190,30 @@ sl_pq_options sl_pq_options_default(void)
     o.row_group_bytes = (size_t)128 << 20;
     o.dict_max_bytes = (size_t)1 << 20;
     return o;
+}
+
+/* ---------------------------------------------------------------- pool */
+
+struct sl_pq_pool {
+    sl_codec *codec;
+};
+
+sl_pq_pool *sl_pq_pool_new(void)
+{
+    sl_pq_pool *p = calloc(1, sizeof *p);
+    if (p && !(p->codec = sl_codec_new())) {
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+void sl_pq_pool_destroy(sl_pq_pool *p)
+{
+    if (!p)
+        return;
+    sl_codec_destroy(p->codec);
+    free(p);
 }
 
 /* ---------------------------------------------------------------- output */
@@ -252,6 +297,7 @@ static void dict_clear(pq_dict *d)
             memset(d->bs, 0, ((size_t)d->mask + 1) * sizeof *d->bs);
     }
     d->n = 0;
+    d->last = 0;
     d->arena.len = 0;
     d->plain_bytes = 0;
 }
@@ -260,7 +306,7 @@ static void dict_clear(pq_dict *d)
 static sl_err dict_grow_slots(pq_dict *d, int is_bytes)
 {
     size_t old = (d->fs || d->bs) ? (size_t)d->mask + 1 : 0;
-    size_t nslots = old ? old * 2 : 1024;
+    size_t nslots = old ? old * 2 : DICT_MIN_SLOTS;
     if (nslots > ((size_t)1 << 31))
         return SL_ERR_NOMEM;
     uint32_t mask = (uint32_t)(nslots - 1);
@@ -483,6 +529,22 @@ static sl_err plain_put_bytes(sl_buf *b, const uint8_t *p, uint32_t n)
     return SL_OK;
 }
 
+/* Reserves c->plain whole at its first use (until then plain.len counts the
+ * gap but nothing is allocated): growing it by copying is what made small
+ * files slow, and reserving it for every column of every writer cost page
+ * faults and heap growth for the columns that never leave the dictionary.
+ * Untouched reserved memory costs no RAM. SL_ERR_NOMEM when out of memory. */
+static sl_err plain_ready(pq_col *c)
+{
+    if (c->plain.cap)
+        return SL_OK;
+    size_t len = c->plain.len;
+    c->plain.len = 0;
+    sl_err e = sl_buf_reserve(&c->plain, c->plain_base + c->plain_pre);
+    c->plain.len = len;
+    return e;
+}
+
 static uint64_t value_bits(const pq_col *c, const sl_value *v)
 {
     uint64_t u;
@@ -640,6 +702,8 @@ static sl_err page_emit(sl_pq_writer *w, const pq_col *c, int page_type, size_t 
 static sl_err page_undictionary(pq_col *c)
 {
     pq_dict *d = &c->dict;
+    if (plain_ready(c) != SL_OK)
+        return SL_ERR_NOMEM;
     for (size_t i = 0; i < c->page_nvals; i++) {
         uint32_t k = c->idx[i];
         if (c->is_bytes) {
@@ -678,6 +742,7 @@ static sl_err page_flush(sl_pq_writer *w, pq_col *c, char *errstr, size_t errstr
             if (page_undictionary(c) != SL_OK)
                 return nomem(errstr, errstr_size, "page values");
             c->dict_mode = 0;
+            c->dict_skip = DICT_SKIP_CHUNKS;
             use_dict = 0;
         }
     }
@@ -685,6 +750,8 @@ static sl_err page_flush(sl_pq_writer *w, pq_col *c, char *errstr, size_t errstr
     const uint8_t *body = NULL;
     size_t blen = 0;
     b->len = 0;
+    if (!use_dict && plain_ready(c) != SL_OK)
+        return nomem(errstr, errstr_size, "page values");
     if (!c->required && sl_rle_encode_levels_v1(c->defs, c->page_rows, 1, b) != SL_OK)
         return nomem(errstr, errstr_size, "definition levels");
     if (!use_dict && c->phys != SL_PQT_BOOLEAN && b->len <= c->plain_base) {
@@ -752,6 +819,21 @@ static sl_err dict_add(sl_pq_writer *w, pq_col *c, const sl_value *v, int *added
     int64_t k;
     size_t psize = plain_size(c, v);
     *added = 0;
+    if (d->last) { /* the same value as the previous one? */
+        uint32_t l = d->last - 1;
+        int same;
+        if (c->is_bytes)
+            same = d->lens[l] == v->u.s.n &&
+                   (v->u.s.n == 0 || memcmp(d->arena.data + d->offs[l], v->u.s.p, v->u.s.n) == 0);
+        else
+            same = d->vals[l] == value_bits(c, v);
+        if (same) {
+            c->idx[c->page_nvals] = l;
+            c->page_plain += psize;
+            *added = 1;
+            return SL_OK;
+        }
+    }
     if (!d->fs && !d->bs && dict_grow_slots(d, c->is_bytes) != SL_OK)
         return SL_ERR_NOMEM;
     if (c->is_bytes) {
@@ -805,6 +887,7 @@ static sl_err dict_add(sl_pq_writer *w, pq_col *c, const sl_value *v, int *added
     }
     c->idx[c->page_nvals] = (uint32_t)k;
     c->page_plain += psize;
+    d->last = (uint32_t)k + 1;
     *added = 1;
     return SL_OK;
 }
@@ -812,6 +895,8 @@ static sl_err dict_add(sl_pq_writer *w, pq_col *c, const sl_value *v, int *added
 /* Adds one non-null value to column c as PLAIN. */
 static sl_err plain_add(pq_col *c, const sl_value *v)
 {
+    if (plain_ready(c) != SL_OK)
+        return SL_ERR_NOMEM;
     switch (c->type) {
     case SL_T_BOOL:
         stats_int(&c->st, v->u.i != 0);
@@ -864,6 +949,7 @@ static sl_err col_append(sl_pq_writer *w, pq_col *c, const sl_value *v, char *er
             if (page_undictionary(c) != SL_OK)
                 return nomem(errstr, errstr_size, "page values");
             c->dict_mode = 0;
+            c->dict_skip = DICT_SKIP_CHUNKS;
         }
     }
     if (!c->required)
@@ -1039,7 +1125,9 @@ static void col_reset_chunk(const sl_pq_writer *w, pq_col *c)
     c->chunk_usize = c->chunk_csize = 0;
     c->npages_dict = c->npages_plain = 0;
     c->chunk_values = 0;
-    c->dict_mode = c->can_dict && !w->opts.disable_dictionary;
+    c->dict_mode = c->can_dict && !w->opts.disable_dictionary && c->dict_skip == 0;
+    if (c->dict_skip > 0)
+        c->dict_skip--;
     c->dict_bw = 0;
     dict_clear(&c->dict);
     stats_reset(&c->st);
@@ -1174,7 +1262,10 @@ sl_pq_writer *sl_pq_writer_new(const sl_column *cols, size_t ncols, const sl_pq_
     w->ncols = ncols;
     w->cols = calloc(ncols, sizeof *w->cols);
     w->names = malloc(names_len);
-    w->codec = sl_codec_new();
+    if (w->opts.pool)
+        w->codec = w->opts.pool->codec;
+    else
+        w->codec = w->own_codec = sl_codec_new();
     if (!w->cols || !w->names || !w->codec)
         goto nomem;
     char *np = w->names;
@@ -1200,8 +1291,7 @@ sl_pq_writer *sl_pq_writer_new(const sl_column *cols, size_t ncols, const sl_pq_
         size_t pre = c->phys == SL_PQT_BOOLEAN ? PAGE_ROW_LIMIT : w->opts.page_bytes + 64;
         if (pre > ((size_t)16 << 20))
             pre = (size_t)16 << 20;
-        if (sl_buf_reserve(&c->plain, c->plain_base + pre) != SL_OK)
-            goto nomem;
+        c->plain_pre = pre;
         col_reset_chunk(w, c);
     }
     if (w_write(w, "PAR1", 4, errstr, errstr_size) != SL_OK)
@@ -1416,7 +1506,7 @@ void sl_pq_writer_destroy(sl_pq_writer *w)
     }
     free(w->kvs);
     free(w->names);
-    sl_codec_destroy(w->codec);
+    sl_codec_destroy(w->own_codec);
     sl_buf_free(&w->page);
     sl_buf_free(&w->hdr);
     sl_buf_free(&w->dpage);
