@@ -1068,8 +1068,10 @@ static uint64_t newest_epoch(const entries *es)
 }
 
 /* Claims the partition's next epoch (see lake.h): creates newest + 1 without
- * overwriting (on a race, the next free one), then deletes the older epochs and any
- * put_atomic leftover. *epoch is the claimed one. */
+ * overwriting (on a race, the next free one), then deletes the older epochs (and any
+ * put_atomic leftover). *epoch is the claimed one. The file is empty, so a crash
+ * while creating it leaves nothing to misread; it is made durable with the lake's
+ * next sync. */
 static sl_err owner_claim(sl_store *s, const char *topic, int32_t partition, uint64_t *epoch, char *errstr,
                           size_t errstr_size)
 {
@@ -1093,7 +1095,11 @@ static sl_err owner_claim(sl_store *s, const char *topic, int32_t partition, uin
             e = sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory");
             goto done;
         }
-        e = sl_store_put_atomic(s, (const char *)p.data, "", 0, errstr, errstr_size);
+        /* An empty file: creating it is the atomic step (it never overwrites). */
+        sl_store_file *f;
+        e = sl_store_create(s, (const char *)p.data, &f, errstr, errstr_size);
+        if (e == SL_OK)
+            e = sl_store_file_finish(f, errstr, errstr_size);
         if (e != SL_ERR_EXISTS || tries == CLAIM_TRIES)
             break;
     }
