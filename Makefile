@@ -124,17 +124,23 @@ fuzz-build: $(patsubst fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 deps:
 	sh scripts/deps.sh
 
-test: deps all asan unit-tests fuzz-build
-	sh tests/run.sh
+# Installs what is missing first, then builds the three trees two jobs at a time.
+test:
+	sh scripts/deps.sh
+	$(MAKE) -j2 test-quick
 
 # Same as test without the dependency installer (for a machine already set up).
 test-quick: all asan unit-tests fuzz-build
 	sh tests/run.sh
 
-demo: deps all
+demo:
+	SL_DEPS_SKIP_NPM=1 sh scripts/deps.sh
+	$(MAKE) -j2 all
 	./build/sluice demo
 
-bench: deps all $(patsubst bench/%.c,build/bench/%,$(BENCH_SRC))
+bench:
+	sh scripts/deps.sh
+	$(MAKE) -j2 all $(patsubst bench/%.c,build/bench/%,$(BENCH_SRC))
 	sh bench/run.sh
 
 fuzz: deps fuzz-build

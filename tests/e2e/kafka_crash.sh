@@ -31,7 +31,9 @@
 # Knobs (tests/soak_kafka.sh raises them): CRASH_MESSAGES (100000), CRASH_KILLS (32),
 # CRASH_LOOPS (4), CRASH_KILL_WINDOW (1.5: latest kill instant, s), CRASH_MAX_ROWS (30: rows
 # per file before a commit, in the random part), CRASH_TRIO_CYCLES (3), CRASH_TRIO_MESSAGES
-# (20000), CRASH_SEED (time).
+# (20000), CRASH_LIVE (0; 1: the random part lands topic "live", published during the kills
+# at a pace that spreads it over them, instead of the topic published beforehand), CRASH_SEED
+# (time).
 set -u
 cd "$(dirname "$0")/../.."
 S=${SLUICE:-build/sluice}
@@ -43,6 +45,7 @@ CYCLES=${CRASH_TRIO_CYCLES:-3}
 TRIO_N=${CRASH_TRIO_MESSAGES:-20000}
 WINDOW=${CRASH_KILL_WINDOW:-1.5}
 ROWS=${CRASH_MAX_ROWS:-30}
+LIVE=${CRASH_LIVE:-0}
 SEED=${CRASH_SEED:-$(date +%s)}
 T=$(mktemp -d)
 t0=$(date +%s)
@@ -97,7 +100,7 @@ field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" "$CHK"; }
 
 echo "# seed $SEED (CRASH_SEED), $N messages, $KILLS kills over $LOOPS lakes, $CYCLES trio cycles"
 [ -x "$LC" ] || { echo "not ok - kafka_crash:lake_check-built ($LC missing: make)"; exit 1; }
-"$S" broker --topic ev --topic trio --topic zomb --partitions 16 > "$T/broker.out" 2> "$T/broker.err" &
+"$S" broker --topic ev --topic trio --topic zomb --topic live --partitions 16 > "$T/broker.out" 2> "$T/broker.err" &
 bpid=$!
 check broker-up wait_line "$T/broker.out"
 BS=$(head -n 1 "$T/broker.out")
@@ -115,7 +118,7 @@ trio() {
     chunks=$((CYCLES * 12))
     per=$(( (TRIO_N + chunks - 1) / chunks ))
     { i=0; while [ $i -lt $chunks ]; do
-          sed -n "$((i * per + 1)),$(((i + 1) * per))p" "$T/trio.jsonl"; sleep 1; i=$((i + 1))
+          sed -n "$((i * per + 1)),$(((i + 1) * per))p;$(((i + 1) * per))q" "$T/trio.jsonl"; sleep 1; i=$((i + 1))
       done; } | "$S" publish -q -b "$BS" -t trio -k userid - 2> "$T/trio.pub.err" &
     pub=$!
     track "$pub"
@@ -171,7 +174,7 @@ track "$trio_pid"
 # ---- 4 (background). zombie: a member paused longer than its session, then resumed ----
 zombie() {
     gen_events 30000 13 > "$T/zomb.jsonl"
-    { i=0; while [ $i -lt 30 ]; do sed -n "$((i * 1000 + 1)),$(((i + 1) * 1000))p" "$T/zomb.jsonl"; sleep 0.8; i=$((i + 1)); done; } |
+    { i=0; while [ $i -lt 30 ]; do sed -n "$((i * 1000 + 1)),$(((i + 1) * 1000))p;$(((i + 1) * 1000))q" "$T/zomb.jsonl"; sleep 0.8; i=$((i + 1)); done; } |
         "$S" publish -q -b "$BS" -t zomb -k userid - 2> "$T/zomb.pub.err" &
     pub=$!
     track "$pub"
@@ -257,7 +260,7 @@ kill_loop() {
     CHK=$T/check-$id.out
     j=0
     while [ $j -lt "$2" ]; do
-        "$S" land -b "$BS" -t ev -g "r$id-$j" -m game-events --lake "$T/rand$id" $X --max-rows "$ROWS" --max-age 300ms \
+        "$S" land -b "$BS" -t "$RT" -g "r$id-$j" -m game-events --lake "$T/rand$id" $X --max-rows "$ROWS" --max-age 300ms \
             > /dev/null 2> "$T/r$id.err" &
         pid=$!
         track "$pid"
@@ -266,7 +269,7 @@ kill_loop() {
         sleep "$d"
         if kill -9 "$pid" 2>/dev/null; then echo "killed $j ${d}s"; else echo "exited-by-itself $j"; tail -n 20 "$T/r$id.err"; fi
         wait "$pid" 2>/dev/null
-        if "$LC" --lake "$T/rand$id" --topic ev --tables purchases,guild_joins --mid-run > "$T/r$id.mid" 2>&1; then
+        if "$LC" --lake "$T/rand$id" --topic "$RT" --tables purchases,guild_joins --mid-run > "$T/r$id.mid" 2>&1; then
             echo "mid-ok $j $(sed -n 's/.*messages=\([0-9]*\).* tmp_files=\([0-9]*\) pending_renames=\([0-9]*\) leftovers=\([0-9]*\).*/\1 \2 \3 \4/p' "$T/r$id.mid")"
         else
             echo "mid-fail $j"
@@ -274,9 +277,25 @@ kill_loop() {
         fi
         j=$((j + 1))
     done
-    check "random-$id-last-run-exit-0" land "$T/rand$id" "r$id-last" --once -q
-    check "random-$id-exactly-once" checked "$T/rand$id" ev purchases,guild_joins --messages "$N" --partitions 16 --quarantined "$Q"
+    i=0
+    while [ ! -f "$T/published" ] && [ $i -lt 3000 ]; do sleep 0.2; i=$((i + 1)); done
+    check "random-$id-last-run-exit-0" "$S" land -b "$BS" -t "$RT" -g "r$id-last" -m game-events --lake "$T/rand$id" $X --once -q
+    check "random-$id-exactly-once" checked "$T/rand$id" "$RT" purchases,guild_joins --messages "$N" --partitions 16 --quarantined "$Q"
 }
+RT=ev
+if [ "$LIVE" = 1 ]; then
+    # published during the kills: about one chunk a second over the expected run time
+    RT=live
+    chunks=$(( KILLS / LOOPS * 4 + 1 ))
+    per=$(( (N + chunks - 1) / chunks ))
+    { i=0; while [ $i -lt $chunks ]; do
+          sed -n "$((i * per + 1)),$(((i + 1) * per))p;$(((i + 1) * per))q" "$T/ev.jsonl"; sleep 1; i=$((i + 1))
+      done; } | "$S" publish -q -b "$BS" -t live -k userid - 2> "$T/live.err" && touch "$T/published" &
+    live_pid=$!
+    track "$live_pid"
+else
+    touch "$T/published"
+fi
 start=$(date +%s)
 loops=""
 i=1
@@ -288,6 +307,7 @@ while [ $i -le "$LOOPS" ]; do
     i=$((i + 1))
 done
 wait $loops
+[ "$LIVE" = 1 ] && { wait "$live_pid"; check live-publish-exit-0 [ $? -eq 0 ]; }
 cat "$T"/loop*.out | grep -v '^mid-ok\|^ok - \|^not ok - \|^# ' | sed 's/^/# /'
 killed=$(cat "$T"/loop*.out | grep -c '^killed')
 check random-kills-all-landed-on-live-process [ "$killed" -eq "$KILLS" ]
@@ -347,28 +367,28 @@ detects() {
     rm -rf "$T/bad"
     cp -a "$T/rand1" "$T/bad"
     (cd "$T/bad" && eval "$*")
-    "$LC" --lake "$T/bad" --topic ev --tables purchases,guild_joins --messages "$N" > /dev/null 2> "$T/bad.err"
+    "$LC" --lake "$T/bad" --topic "$RT" --tables purchases,guild_joins --messages "$N" > /dev/null 2> "$T/bad.err"
     st=$?
     if [ "$st" -eq 1 ] && grep -q -- "$pat" "$T/bad.err"; then ok "checker-detects-$name"; else
         nok "checker-detects-$name"; echo "# exit $st:"; sed 's/^/#   /' "$T/bad.err"; fi
 }
-first() { find purchases -name 'ev+3+*.parquet' | sort | head -n 1; }
-detects visible-temporary 'temporary or hidden file visible' 'cp "$(first)" "$(dirname "$(first)")/_tmp.ev+3+0.zstd.inprogress"'
+first() { find purchases -name "$RT+3+*.parquet" | sort | head -n 1; }
+detects visible-temporary 'temporary or hidden file visible' 'cp "$(first)" "$(dirname "$(first)")/_tmp.$RT+3+0.zstd.inprogress"'
 detects missing-file 'which is not in the lake' 'rm "$(first)"'
 detects size-change 'bytes but' 'echo x >> "$(first)"'
 # the second manifest of the partition with the most
 detects gap 'are in no manifest' \
-    'd=$(for d in _sluice/manifests/ev/*; do echo "$(ls "$d" | wc -l) $d"; done | sort -n | tail -n 1 | cut -d" " -f2); rm "$(ls "$d"/* | sed -n 2p)"'
+    'd=$(for d in _sluice/manifests/$RT/*; do echo "$(ls "$d" | wc -l) $d"; done | sort -n | tail -n 1 | cut -d" " -f2); rm "$(ls "$d"/* | sed -n 2p)"'
 detects orphan-file 'is named by no manifest' 'f=$(first); cp "$f" "${f%%+*}+3+999999+999999.zstd.parquet"'
 # double_range: (in a lake copy) lands partition 3's first range again as a range one
 # offset longer: copies of its files under the new range's names and a manifest naming them.
 double_range() {
-    m=$(ls _sluice/manifests/ev/3/* | head -n 1)
+    m=$(ls _sluice/manifests/$RT/3/* | head -n 1)
     a=$(jq .first "$m"); b=$(jq .last "$m")
     for f in $(jq -r '.files[].final' "$m"); do cp "$f" "$(echo "$f" | sed "s/+$a+$b\./+$a+$((b + 1))./")"; done
     jq --argjson b1 $((b + 1)) --arg from "+$a+$b." --arg to "+$a+$((b + 1))." \
         '.last = $b1 | .messages += 1 | .files |= map(.final |= (split($from) | join($to)))' "$m" \
-        > "_sluice/manifests/ev/3/$(printf '%020d-%020d' "$a" $((b + 1))).json"
+        > "_sluice/manifests/$RT/3/$(printf '%020d-%020d' "$a" $((b + 1))).json"
 }
 detects landed-twice 'rows in the message tables (landed twice)' double_range
 
