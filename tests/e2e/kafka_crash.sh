@@ -286,7 +286,7 @@ RT=ev
 if [ "$LIVE" = 1 ]; then
     # published during the kills: about one chunk a second over the expected run time
     RT=live
-    chunks=$(( KILLS / LOOPS * 4 + 1 ))
+    chunks=$(( KILLS / LOOPS * 5 + 1 ))
     per=$(( (N + chunks - 1) / chunks ))
     { i=0; while [ $i -lt $chunks ]; do
           sed -n "$((i * per + 1)),$(((i + 1) * per))p;$(((i + 1) * per))q" "$T/ev.jsonl"; sleep 1; i=$((i + 1))
