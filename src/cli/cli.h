@@ -23,6 +23,9 @@ int sl_cli_parse_size(const char *s, unsigned long long *out);
 int sl_cli_parse_duration_ms(const char *s, unsigned long long *out);
 /* Parses a non-negative integer (decimal, no sign, fits in long long). 0 on success. */
 int sl_cli_parse_count(const char *s, long long *out);
+/* fsyncs the folder that holds path, so a rename into it is durable. 0 on success,
+ * -1 with errno set. */
+int sl_cli_fsync_parent(const char *path);
 /* 1 when stderr is a terminal (progress lines are shown only then). */
 int sl_cli_stderr_is_tty(void);
 

@@ -75,35 +75,6 @@ static sl_err count_write(void *ctx, const void *data, size_t n, char *errstr, s
     return e;
 }
 
-/* fsyncs the directory that holds path. */
-static int fsync_parent(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    char dir[4096];
-    if (!slash) {
-        strcpy(dir, ".");
-    } else if (slash == path) {
-        strcpy(dir, "/");
-    } else {
-        size_t n = (size_t)(slash - path);
-        if (n >= sizeof dir) {
-            errno = ENAMETOOLONG;
-            return -1;
-        }
-        memcpy(dir, path, n);
-        dir[n] = 0;
-    }
-    int fd = open(dir, O_RDONLY | O_DIRECTORY);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    int saved = errno;
-    if (close(fd) != 0 && rc == 0)
-        return -1;
-    errno = saved;
-    return rc;
-}
-
 SL_CMD(gen)
 {
     static const struct option longopts[] = {
@@ -200,7 +171,7 @@ SL_CMD(gen)
         }
         free(tmp);
         tmp = NULL;
-        if (fsync_parent(output) != 0) {
+        if (sl_cli_fsync_parent(output) != 0) {
             sl_cli_error("gen", "fsync the folder of '%s': %s", output, strerror(errno));
             goto err;
         }

@@ -47,35 +47,6 @@ static void usage(FILE *f)
             "  sluice report --lake webhdfs://namenode:9870/data/lake --format json\n");
 }
 
-/* fsyncs the folder holding path (so a rename into it is durable). 0 on success. */
-static int fsync_dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    char dir[4096];
-    if (!slash) {
-        strcpy(dir, ".");
-    } else if (slash == path) {
-        strcpy(dir, "/");
-    } else {
-        size_t n = (size_t)(slash - path);
-        if (n >= sizeof dir) {
-            errno = ENAMETOOLONG;
-            return -1;
-        }
-        memcpy(dir, path, n);
-        dir[n] = 0;
-    }
-    int fd = open(dir, O_RDONLY | O_DIRECTORY);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    int saved = errno;
-    if (close(fd) != 0 && rc == 0)
-        return -1;
-    errno = saved;
-    return rc;
-}
-
 SL_CMD(report)
 {
     static const struct option longopts[] = {
@@ -154,7 +125,7 @@ SL_CMD(report)
         snprintf(err, sizeof err, "cannot rename '%s' to '%s': %s", tmp, output, strerror(errno));
         ok = 0;
     }
-    if (ok && fsync_dir_of(output) != 0) {
+    if (ok && sl_cli_fsync_parent(output) != 0) {
         sl_cli_error("report", "cannot sync the folder of '%s': %s", output, strerror(errno));
         free(tmp);
         return 1;
