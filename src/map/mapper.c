@@ -136,10 +136,15 @@ static inline const sl_json_val *path_val(const sl_mapper *mp, const map_path *p
 }
 
 /* Sets the values of n's member/index children (and theirs) from cell, for the
- * resolution `stamp`; counts object members no child wants. */
-static void resolve_kids(sl_mapper *mp, const map_node *n, const sl_json_val *cell, uint64_t stamp)
+ * resolution `stamp`; counts object members no child wants. A cell that is
+ * neither null nor the container the mapping reads through (an object where
+ * member paths go on, an array where indexes do: `"sequences": "oops"`) is a
+ * shape error: -1 with the reason set, so the message is quarantined rather
+ * than landed with nulls. 0 otherwise. */
+static int resolve_kids(sl_mapper *mp, const map_node *n, const sl_json_val *cell, uint64_t stamp)
 {
     sl_json_type t = sl_json_get_type(cell);
+    int want_index = n->nkids > n->nmember_kids;
     if (t == SL_JSON_OBJECT && n->nmember_kids) {
         uint64_t cnt = sl_json_get_len(cell);
         const sl_json_val *k = cell + 1;
@@ -151,14 +156,14 @@ static void resolve_kids(sl_mapper *mp, const map_node *n, const sl_json_val *ce
             if (kid) {
                 mp->slot[kid->id].val = v;
                 mp->slot[kid->id].stamp = stamp;
-                if (kid->nkids)
-                    resolve_kids(mp, kid, v, stamp);
+                if (kid->nkids && resolve_kids(mp, kid, v, stamp))
+                    return -1;
             } else {
                 mp->extra++;
             }
             k = sl_json_skip(v);
         }
-    } else if (t == SL_JSON_ARRAY && n->nkids > n->nmember_kids) {
+    } else if (t == SL_JSON_ARRAY && want_index) {
         for (uint32_t i = 0; i < n->nkids; i++) {
             map_node *kid = n->kids[i];
             if (kid->kind != N_INDEX)
@@ -168,20 +173,27 @@ static void resolve_kids(sl_mapper *mp, const map_node *n, const sl_json_val *ce
                 continue;
             mp->slot[kid->id].val = v;
             mp->slot[kid->id].stamp = stamp;
-            if (kid->nkids)
-                resolve_kids(mp, kid, v, stamp);
+            if (kid->nkids && resolve_kids(mp, kid, v, stamp))
+                return -1;
         }
+    } else if (t != SL_JSON_NULL && (n->nmember_kids || want_index)) {
+        char w[256], d[64];
+        size_t pos = 0;
+        render_node(mp, n, w, sizeof w, &pos);
+        return qfail(mp, "%s: expected %s, got %s", where_text(w, pos),
+                     n->nmember_kids ? "an object" : "an array", sl_map_value_desc(cell, d, sizeof d));
     }
+    return 0;
 }
 
-/* Makes `cell` the current element of anchor a (root or level). */
-static void resolve_anchor(sl_mapper *mp, const map_node *a, const sl_json_val *cell)
+/* Makes `cell` the current element of anchor a (root or level). -1 on a shape
+ * error below it (resolve_kids), 0 otherwise. */
+static int resolve_anchor(sl_mapper *mp, const map_node *a, const sl_json_val *cell)
 {
     uint64_t s = ++mp->clock;
     mp->slot[a->id].stamp = s;
     mp->slot[a->id].val = cell;
-    if (a->nkids)
-        resolve_kids(mp, a, cell, s);
+    return a->nkids ? resolve_kids(mp, a, cell, s) : 0;
 }
 
 /* ---- conditions ---- */
@@ -634,8 +646,7 @@ static int emit(sl_mapper *mp, const map_node *n)
         const sl_json_val *e = arr + 1;
         for (uint64_t i = 0; i < cnt; i++, e = sl_json_skip(e)) {
             mp->idx[lv->id] = i;
-            resolve_anchor(mp, lv, e);
-            if (emit(mp, lv))
+            if (resolve_anchor(mp, lv, e) || emit(mp, lv))
                 return -1;
         }
     }
@@ -828,7 +839,7 @@ sl_map_status sl_mapper_map(sl_mapper *mp, const char *msg, size_t len, const sl
         qfail(mp, "message is not a JSON object (got %s)", sl_map_value_desc(root, d, sizeof d));
         return SL_MAP_QUARANTINE;
     }
-    resolve_anchor(mp, m->root, root);
+    int shape_err = resolve_anchor(mp, m->root, root);
 
     /* Routing: the mapping's `when`, then the message-level tables' `when`. */
     int unmatched = 0;
@@ -860,7 +871,7 @@ sl_map_status sl_mapper_map(sl_mapper *mp, const char *msg, size_t len, const sl
             return SL_MAP_QUARANTINE;
         mp->res.unmatched = 1;
     } else {
-        if (message_keys(mp) || emit(mp, m->root)) {
+        if (shape_err || message_keys(mp) || emit(mp, m->root)) {
             clear_rows(mp);
             return SL_MAP_QUARANTINE;
         }

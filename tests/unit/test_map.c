@@ -947,6 +947,12 @@ static void test_quarantine_corpus(void)
           "sequences.questions: expected an array, got \"none\"" },
         { strdup("{\"keen_id\":\"k\",\"sequences\":{\"questions\":[{\"options\":{}}]}}"),
           "sequences.questions[0].options: expected an array, got an object" },
+        /* a container the mapping reads through has the wrong shape: quarantined, not nulls */
+        { strdup("{\"keen_id\":\"k\",\"sequences\":\"oops\"}"), "sequences: expected an object, got \"oops\"" },
+        { strdup("{\"keen_id\":\"k\",\"sequences\":[1]}"), "sequences: expected an object, got an array" },
+        { strdup("{\"keen_id\":\"k\",\"sequences\":{\"counts\":7}}"), "sequences.counts: expected an object, got 7" },
+        { strdup("{\"keen_id\":\"k\",\"sequences\":{\"questions\":[{\"options\":[true]}]}}"),
+          "sequences.questions[0].options[0]: expected an object, got true" },
         { strdup("{\"keen_id\":[\"k\"]}"), "dedupe key $.keen_id: expected a string or a number, got an array" },
         { strdup("{\"keen_id\":{}}"), "dedupe key $.keen_id: expected a string or a number, got an object" },
     };
