@@ -48,6 +48,7 @@ enum {
     POLL_MS = 100,
     PROGRESS_NS_TTY = 2000000000,   /* progress line period on a terminal */
     STATS_JSON_NS = 5000000000,     /* --stats-json rewrite period */
+    AWAIT_ASSIGN_NS = 10000000000,  /* stopped before the first assignment: wait this long for it */
     ASSIGN_TRIES = 6,               /* recovery attempts on transient store errors */
     DUE_MAX = 32
 };
@@ -79,6 +80,7 @@ typedef struct klander {
     int once;                     /* --once, or the ctl said the input is complete */
     const sl_kafka_land_ctl *ctl; /* NULL: none */
     int assigned_once;            /* a first assignment (possibly empty) was received */
+    int subscribed;               /* rd_kafka_subscribe succeeded */
     uint64_t t0, in_bytes, in_msgs;
     uint64_t dlt_sent, dlt_delivered, dlt_failed;
     uint64_t kafka_commit_errors, recoveries;
@@ -787,6 +789,24 @@ static void become_once(klander *k)
     rd_kafka_topic_partition_list_destroy(l);
 }
 
+/* librdkafka before 2.3.0 (Debian 12 ships 2.0.2) can abort when a cooperative-sticky
+ * member is closed before its first assignment, while the group is still rebalancing
+ * (librdkafka issue 4312, fixed by pull request 4381). So a member stopped that early
+ * first waits, up to AWAIT_ASSIGN_NS, for its first assignment. Messages that arrive
+ * meanwhile are dropped unlanded: nothing of theirs is committed, so they are read again
+ * by whoever lands the partition. */
+static void await_first_assignment(klander *k)
+{
+    if (!k->o->quiet)
+        say(k, "waiting for the group's first assignment before leaving it");
+    uint64_t deadline = sl_now_ns() + AWAIT_ASSIGN_NS;
+    while (!k->assigned_once && sl_now_ns() < deadline) {
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(k->rk, POLL_MS);
+        if (m)
+            rd_kafka_message_destroy(m);
+    }
+}
+
 int sl_kafka_land_main(const sl_land_cli_opts *o) { return sl_kafka_land_run(o, NULL); }
 
 int sl_kafka_land_run(const sl_land_cli_opts *o, const sl_kafka_land_ctl *ctl)
@@ -844,6 +864,7 @@ int sl_kafka_land_run(const sl_land_cli_opts *o, const sl_kafka_land_ctl *ctl)
         say(k, "subscribe: %s", rd_kafka_err2str(err));
         goto done;
     }
+    k->subscribed = 1;
     if (!o->quiet && !ctl)
         say(k, "consuming %zu topic(s) as group '%s' from %s into %s%s", o->ntopics,
             o->group ? o->group : "sluice", o->brokers, o->lake, o->once ? " (--once)" : "");
@@ -891,6 +912,8 @@ int sl_kafka_land_run(const sl_land_cli_opts *o, const sl_kafka_land_ctl *ctl)
             rc = 1; /* its range was not committed: a re-run lands it */
 done:
     if (k->rk) {
+        if (k->subscribed && !k->assigned_once)
+            await_first_assignment(k);
         rd_kafka_consumer_close(k->rk);
         rd_kafka_destroy(k->rk);
     }
