@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 enum {
     PROGRESS_NS = 500000000,   /* progress callback period */
@@ -364,32 +367,81 @@ static size_t find_quote_or_backslash(const char *p, size_t i, size_t len)
     return i;
 }
 
-/* From i (outside any string), the index of the next whitespace byte outside strings, or len. */
-static size_t next_ws(const char *in, size_t len, size_t i)
+/* From j (inside a string, after its opening quote), the index just past the string's
+ * closing quote, or len when it is not terminated. */
+static size_t string_end(const char *in, size_t len, size_t j)
+{
+    for (;;) {
+        j = find_quote_or_backslash(in, j, len);
+        if (j >= len)
+            return len;
+        if (in[j] != '\\')
+            return j + 1;
+        j += 2; /* an escape: the next byte cannot end the string */
+    }
+}
+
+/* next_ws one byte at a time, from i outside any string. */
+static size_t next_ws_bytes(const char *in, size_t len, size_t i)
 {
     while (i < len) {
         unsigned char c = (unsigned char)in[i];
-        if (c == '"') {
-            size_t j = i + 1;
-            for (;;) {
-                j = find_quote_or_backslash(in, j, len);
-                if (j >= len)
-                    return len; /* unterminated string: nothing more to strip */
-                if (in[j] == '\\') {
-                    j += 2;
-                    continue;
-                }
-                break;
-            }
-            i = j + 1;
-        } else if (is_ws(c)) {
+        if (c == '"')
+            i = string_end(in, len, i + 1);
+        else if (is_ws(c))
             return i;
-        } else {
+        else
             i++;
-        }
     }
     return len;
 }
+
+#if defined(__SSE2__)
+/* For each bit k of the 16-bit mask q: the XOR of bits 0..k (1 where an odd number of
+ * quotes was seen up to and including byte k). */
+static inline unsigned prefix_xor16(unsigned q)
+{
+    q ^= q << 1;
+    q ^= q << 2;
+    q ^= q << 4;
+    q ^= q << 8;
+    return q & 0xffff;
+}
+
+/* From i (outside any string), the index of the next whitespace byte outside strings, or
+ * len. 16 bytes at a time while they hold no backslash: a byte is inside a string when an
+ * odd number of quotes precedes it in the record (without escapes every quote opens or
+ * closes a string). At the first block with a backslash, the byte loop takes over, after
+ * finishing the string the block starts in, if any. */
+static size_t next_ws(const char *in, size_t len, size_t i)
+{
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+    const __m128i sp = _mm_set1_epi8(' '), nl = _mm_set1_epi8('\n');
+    const __m128i cr = _mm_set1_epi8('\r'), tab = _mm_set1_epi8('\t');
+    unsigned in_str = 0; /* 0xffff when byte i is inside a string */
+    while (i + 16 <= len) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(in + i));
+        if (_mm_movemask_epi8(_mm_cmpeq_epi8(x, bslash)))
+            break;
+        unsigned q = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, quote));
+        unsigned w = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, sp), _mm_cmpeq_epi8(x, nl)),
+                         _mm_or_si128(_mm_cmpeq_epi8(x, cr), _mm_cmpeq_epi8(x, tab))));
+        unsigned inside = prefix_xor16(q) ^ in_str;
+        unsigned out = w & ~inside;
+        if (out)
+            return i + (size_t)__builtin_ctz(out);
+        in_str = (inside & 0x8000) ? 0xffff : 0;
+        i += 16;
+    }
+    if (in_str)
+        i = string_end(in, len, i);
+    return next_ws_bytes(in, len, i);
+}
+#else
+/* From i (outside any string), the index of the next whitespace byte outside strings, or len. */
+static size_t next_ws(const char *in, size_t len, size_t i) { return next_ws_bytes(in, len, i); }
+#endif
 
 size_t sl_kafka_json_compact(const char *in, size_t len, sl_buf *scratch, const char **res)
 {
