@@ -1,5 +1,14 @@
 /* codec.c: page compression and decompression with reusable library contexts
- * (contracts in codec.h), and the codec names of parquet.h. */
+ * (contracts in codec.h), and the codec names of parquet.h.
+ *
+ * The zstd compression context lives in one workspace of our own, sized once
+ * for the largest parameters of the level (ZSTD_estimateCCtxSize) and never
+ * resized: a context that zstd manages itself is reallocated whenever the page
+ * sizes, and so the table sizes zstd picks for them, change (it also shrinks a
+ * workspace that stayed too large for a while), and every reallocation costs
+ * fresh pages to fault in and zero. Parameters are still chosen per page from
+ * the level and the page's size, exactly as ZSTD_compressCCtx does. */
+#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_initStaticCCtx, ZSTD_estimateCCtxSize */
 #include "parquet/codec.h"
 
 #include <limits.h>
@@ -11,7 +20,10 @@
 #include <zstd.h>
 
 struct sl_codec {
-    ZSTD_CCtx *zc;
+    ZSTD_CCtx *zc;  /* lives in zws (static context: not freed by ZSTD_freeCCtx) */
+    void *zws;
+    size_t zws_size;
+    int zws_level;  /* the level zws was last checked for */
     ZSTD_DCtx *zd;
     z_stream def;   /* gzip deflate stream */
     int def_ready;
@@ -60,7 +72,7 @@ void sl_codec_destroy(sl_codec *c)
 {
     if (!c)
         return;
-    ZSTD_freeCCtx(c->zc);
+    free(c->zws); /* the static zstd context lives in it */
     ZSTD_freeDCtx(c->zd);
     if (c->def_ready)
         deflateEnd(&c->def);
@@ -77,6 +89,34 @@ static int zstd_level(int level)
     if (level == 0)
         return 3;
     return (level < ZSTD_minCLevel() || level > ZSTD_maxCLevel()) ? -1 : level;
+}
+
+/* Makes c->zc a static context in a workspace big enough for `level` at any
+ * input size (kept, and only ever replaced by a bigger one). SL_ERR_NOMEM when
+ * out of memory. */
+static sl_err zstd_ready(sl_codec *c, int level)
+{
+    if (c->zc && c->zws_level == level)
+        return SL_OK;
+    size_t need = ZSTD_estimateCCtxSize(level);
+    if (c->zc && c->zws_size >= need) {
+        c->zws_level = level;
+        return SL_OK;
+    }
+    void *ws = malloc(need);
+    if (!ws)
+        return SL_ERR_NOMEM;
+    ZSTD_CCtx *zc = ZSTD_initStaticCCtx(ws, need);
+    if (!zc) {
+        free(ws);
+        return SL_ERR_NOMEM;
+    }
+    free(c->zws);
+    c->zws = ws;
+    c->zws_size = need;
+    c->zws_level = level;
+    c->zc = zc;
+    return SL_OK;
 }
 
 /* Makes the deflate stream ready for a new gzip member at `level` (1..9). */
@@ -128,7 +168,7 @@ static sl_err compress_prepare(sl_codec *c, sl_pq_codec codec, int level, size_t
         if (*lvl < 0)
             return sl_errf(SL_ERR_INVALID, errstr, errstr_size, "zstd: level %d is not in %d..%d",
                            level, ZSTD_minCLevel(), ZSTD_maxCLevel());
-        if (!c->zc && !(c->zc = ZSTD_createCCtx()))
+        if (zstd_ready(c, *lvl) != SL_OK)
             return sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "zstd: cannot create a context");
         *bound = ZSTD_compressBound(n);
         return SL_OK;

@@ -178,15 +178,28 @@ static inline void rle_put(sl_rle_enc *e, uint32_t v)
         rle_write_bp_group(e);
 }
 
-void sl_rle_enc_put_u32(sl_rle_enc *e, const uint32_t *vals, size_t n)
+/* vals[i] of an array of `width`-byte unsigned values (1, 2 or 4). */
+static inline uint32_t load_u(const void *vals, size_t i, int width)
+{
+    if (width == 1)
+        return ((const uint8_t *)vals)[i];
+    if (width == 2)
+        return ((const uint16_t *)vals)[i];
+    return ((const uint32_t *)vals)[i];
+}
+
+/* The body of sl_rle_enc_put_u8/u16/u32: n values of `width` bytes each. Inlined
+ * into each with a constant width, so each gets its own plain loop. */
+static inline __attribute__((always_inline)) void rle_put_n(sl_rle_enc *e, const void *vals, size_t n,
+                                                            int width)
 {
     uint32_t m = width_mask(e->bit_width);
     for (size_t i = 0; i < n; i++) {
-        uint32_t v = vals[i] & m;
+        uint32_t v = load_u(vals, i, width) & m;
         if (v == e->prev && e->repeat >= 8) {
             /* inside an RLE run: count the rest of it at once */
             size_t j = i + 1;
-            while (j < n && (vals[j] & m) == v)
+            while (j < n && (load_u(vals, j, width) & m) == v)
                 j++;
             e->repeat += j - i;
             i = j - 1;
@@ -196,22 +209,11 @@ void sl_rle_enc_put_u32(sl_rle_enc *e, const uint32_t *vals, size_t n)
     }
 }
 
-void sl_rle_enc_put_u8(sl_rle_enc *e, const uint8_t *vals, size_t n)
-{
-    uint32_t m = width_mask(e->bit_width);
-    for (size_t i = 0; i < n; i++) {
-        uint32_t v = vals[i] & m;
-        if (v == e->prev && e->repeat >= 8) {
-            size_t j = i + 1;
-            while (j < n && (vals[j] & m) == v)
-                j++;
-            e->repeat += j - i;
-            i = j - 1;
-            continue;
-        }
-        rle_put(e, v);
-    }
-}
+void sl_rle_enc_put_u32(sl_rle_enc *e, const uint32_t *vals, size_t n) { rle_put_n(e, vals, n, 4); }
+
+void sl_rle_enc_put_u16(sl_rle_enc *e, const uint16_t *vals, size_t n) { rle_put_n(e, vals, n, 2); }
+
+void sl_rle_enc_put_u8(sl_rle_enc *e, const uint8_t *vals, size_t n) { rle_put_n(e, vals, n, 1); }
 
 void sl_rle_enc_put_repeat(sl_rle_enc *e, uint32_t v, uint64_t count)
 {

@@ -48,6 +48,7 @@ void sl_rle_enc_init(sl_rle_enc *e, sl_buf *out, int bit_width);
 /* Feeds n values (each must fit in bit_width bits; higher bits are dropped). */
 void sl_rle_enc_put_u32(sl_rle_enc *e, const uint32_t *vals, size_t n);
 void sl_rle_enc_put_u8(sl_rle_enc *e, const uint8_t *vals, size_t n);
+void sl_rle_enc_put_u16(sl_rle_enc *e, const uint16_t *vals, size_t n);
 /* Feeds `count` copies of one value (fast path for all-defined levels). */
 void sl_rle_enc_put_repeat(sl_rle_enc *e, uint32_t v, uint64_t count);
 /* Flushes everything buffered. SL_OK or the first error (SL_ERR_NOMEM). The

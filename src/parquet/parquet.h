@@ -61,14 +61,19 @@ typedef struct sl_pq_options {
 } sl_pq_options;
 
 /* A pool of resources that writers created with it share instead of making
- * their own: today the compression context (a zstd level-3 context holds about
- * 1 MB of tables; a process with hundreds of open writers, like a lander with
- * one file per table per day, would otherwise allocate, zero and page-fault one
- * per file). Writers use it only inside their own calls, so any number of
- * writers may share one pool as long as they are all used from one thread at a
- * time. The pool must outlive every writer made with it (destroy the writers
- * first). sl_pq_pool_new returns NULL when out of memory; destroy of NULL is a
- * no-op. */
+ * their own: the compression context (a zstd level-3 context holds about 1 MB
+ * of tables; a process with hundreds of open writers, like a lander with one
+ * file per table per day, would otherwise allocate, zero and page-fault one per
+ * file), scratch buffers, and free lists of memory blocks: the page buffers,
+ * finished pages and dictionaries that a writer gives back when it flushes a
+ * row group with sl_pq_writer_flush_row_group() or is destroyed are reused,
+ * already faulted in, by the writers that need memory next (the pool keeps at
+ * most 32 MiB of such idle blocks and frees the rest). Writers use it only
+ * inside their own calls, so any number of writers may share one pool as long
+ * as they are all used from one thread at a time (one pool per thread). The
+ * pool must outlive every writer made with it (destroy the writers first).
+ * A writer made without a pool makes one of its own. sl_pq_pool_new returns
+ * NULL when out of memory; destroy of NULL is a no-op. */
 typedef struct sl_pq_pool sl_pq_pool;
 sl_pq_pool *sl_pq_pool_new(void);
 void sl_pq_pool_destroy(sl_pq_pool *pool);
@@ -96,9 +101,10 @@ sl_err sl_pq_writer_write_row(sl_pq_writer *w, const sl_value *vals, char *errst
 sl_err sl_pq_writer_add_kv(sl_pq_writer *w, const char *key, const char *value);
 
 /* Forces the buffered rows out as a row group (no-op with none buffered) and
- * frees the memory that held its pages and dictionaries, so a caller under
- * memory pressure gets it back (row groups cut by row_group_bytes keep that
- * memory for the next one instead). */
+ * gives the memory that held its pages and dictionaries back to the writer's
+ * pool (reused by other writers sharing it; freed beyond the pool's idle
+ * limit), so a caller under memory pressure gets it back (row groups cut by
+ * row_group_bytes keep that memory for the next one instead). */
 sl_err sl_pq_writer_flush_row_group(sl_pq_writer *w, char *errstr, size_t errstr_size);
 
 /* Writes the remaining row group, the footer and the trailing magic. After it only

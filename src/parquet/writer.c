@@ -1,37 +1,53 @@
 /*
  * writer.c: the Parquet writer (API and guarantees in parquet.h).
  *
- * How it works. Each column keeps the page being filled (definition levels,
- * and either dictionary indexes or PLAIN-encoded values) and the column chunk
+ * How it works. Each column keeps the page being filled and the column chunk
  * built so far in this row group (finished data pages: header + compressed
- * body). A page is finished when it reaches opts.page_bytes (encoded estimate)
- * or PAGE_ROW_LIMIT rows. A row group is finished when the PLAIN size of the
- * rows appended to it reaches opts.row_group_bytes: then, column by column, the
- * dictionary page (if the chunk has dictionary-encoded pages) and the buffered
- * data pages are written to the output, and the chunk's metadata is encoded
- * into the footer's RowGroup list. Memory held is therefore about one row
- * group, encoded and compressed, plus one page per column. That memory is
- * reused by the next row group, or freed by an explicit
- * sl_pq_writer_flush_row_group() (the caller's way to relieve memory pressure).
+ * body). The page holds its definition levels already RLE/bit-packed (runs are
+ * counted as rows come, no byte per row), and either dictionary indexes (1, 2
+ * or 4 bytes each: the width grows, widening the page's earlier indexes in
+ * place, when the dictionary passes 256 or 65536 entries) or PLAIN-encoded
+ * values. A page is finished when it reaches opts.page_bytes (encoded
+ * estimate) or PAGE_ROW_LIMIT rows. A row group is finished when the PLAIN
+ * size of the rows appended to it reaches opts.row_group_bytes: then, column
+ * by column, the dictionary page (if the chunk has dictionary-encoded pages)
+ * and the buffered data pages are written to the output, and the chunk's
+ * metadata is encoded into the footer's RowGroup list. Memory held is
+ * therefore about one row group, encoded and compressed, plus one page per
+ * column. That memory is reused by the next row group, or given back to the
+ * pool by an explicit sl_pq_writer_flush_row_group() (the caller's way to
+ * relieve memory pressure) and by destroy.
+ *
+ * Memory comes from the writer's sl_pq_pool (opts.pool, or one of its own):
+ * page buffers start small and double as needed, finished pages go into
+ * segments of doubling size, dictionaries grow their tables; all of it through
+ * the pool's free lists of power-of-two blocks, so memory one writer gives
+ * back is reused, already faulted in, by the next (a lander keeps hundreds of
+ * writers open; page faults are slow on virtual machines). The pool also
+ * holds the scratch buffers and the compression context, used only inside a
+ * call.
  *
  * Dictionary: every column but BOOLEAN starts each chunk dictionary-encoded.
  * Values are looked up in an open-addressing hash table (linear probing, at
- * most half full; a slot holds the value itself for fixed-width types, or the
+ * most 3/4 full; a slot holds the value itself for fixed-width types, or the
  * 32-bit hash for strings, so a probe touches one cache line), string bytes in
- * one arena, no allocation per value.
+ * one arena, no allocation per value. write_row hashes every column's value
+ * and prefetches its slot before appending any of them, so the cache misses of
+ * many cold tables (many open writers) overlap.
  * When adding a value would make the PLAIN-encoded dictionary larger than
  * opts.dict_max_bytes, the current page is finished dictionary-encoded and the
- * rest of the chunk is PLAIN. When the chunk's first page reaches
- * EARLY_DICT_CHECK values, and again when it is finished, and the dictionary
- * plus its indexes is not smaller than the PLAIN values would be (e.g. a column
- * of UUIDs), the page's values are rewritten PLAIN and the dictionary is
+ * rest of the chunk is PLAIN. When the chunk's first page holds
+ * EARLY_UNIQUE_CHECK values that are all distinct, or EARLY_DICT_CHECK values
+ * (and again when it is finished) and the dictionary plus its indexes is not
+ * smaller than the PLAIN values would be (e.g. a column of UUIDs or
+ * timestamps), the page's values are rewritten PLAIN and the dictionary is
  * dropped for the rest of the chunk (the chunk then has no dictionary page).
  * A page that turns PLAIN this way is at most page_bytes + dict_max_bytes.
  * The column's next DICT_SKIP_CHUNKS chunks then start PLAIN (no hashing of
- * values that will not repeat); the chunk after them tries again. A value
- * equal to the previous one of the column reuses its index without a lookup.
- *
- * Writers made with an sl_pq_pool (parquet.h) share its compression context.
+ * values that will not repeat); the chunk after them tries again. After the
+ * all-distinct check the next chunk tries again at once (512 values are thin
+ * evidence, and cost little to hash). A value equal to the previous one of the
+ * column reuses its index without a probe.
  *
  * Statistics per chunk: null_count; min_value/max_value as described in
  * parquet.h (signed ints, unsigned-byte strings, NaN-free doubles with -0.0/+0.0
@@ -51,7 +67,10 @@
 /* Rows per data page at most (as parquet-mr's page.row.count.limit): keeps
  * per-column page buffers small and pages skippable. */
 #define PAGE_ROW_LIMIT 20000
-/* Values after which the chunk's first dictionary page is checked early. */
+/* Values after which the chunk's first dictionary page is checked early:
+ * after EARLY_UNIQUE_CHECK values it turns PLAIN when all of them are
+ * distinct, after EARLY_DICT_CHECK when the dictionary does not pay. */
+#define EARLY_UNIQUE_CHECK 512
 #define EARLY_DICT_CHECK 4096
 /* When a chunk's dictionary did not pay (its values were nearly all distinct),
  * the column's next chunks start PLAIN, without hashing a value, and the
@@ -64,16 +83,29 @@
 /* The dictionary arena is indexed with 32-bit offsets. */
 #define DICT_MAX_LIMIT ((size_t)1 << 30)
 /* Room kept in front of an optional column's PLAIN values for its encoded
- * definition levels (4-byte length + worst case of the hybrid encoding, 2 bytes
- * per 8 levels), so a PLAIN page body is compressed in place, not copied. */
-#define LEVEL_GAP (4 + 2 * (PAGE_ROW_LIMIT / 8 + 1) + 16)
+ * definition levels (4-byte length + the hybrid encoding), so a PLAIN page body
+ * is compressed in place, not copied: enough for the runs of a page with a few
+ * dozen scattered nulls; a page whose levels need more is copied instead. */
+#define LEVEL_GAP 512
+/* First sizes of a page's dictionary-index and PLAIN buffers; they double as
+ * needed (through the pool) up to what the largest page needed, and are kept
+ * for the next pages. Small, because hundreds of open writers each have a page
+ * per column. */
+#define IDX_MIN_BYTES ((size_t)1 << 10)
+#define PLAIN_MIN_BYTES ((size_t)4 << 10)
 /* First size of a dictionary's slot table: small, so that the many
  * low-cardinality columns of many open writers stay in cache and cost no
- * zeroing; it doubles at half load. */
+ * zeroing; it doubles at 3/4 load. */
 #define DICT_MIN_SLOTS 64
 /* Finished pages are kept in segments: no realloc copying as a chunk grows. */
 #define SEG_MIN ((size_t)16 << 10)
 #define SEG_MAX ((size_t)4 << 20)
+/* Pool size classes: blocks of 2^k bytes, POOL_MIN_SHIFT <= k <= POOL_MAX_SHIFT
+ * (larger requests are plain malloc), and the most idle bytes a pool keeps. */
+#define POOL_MIN_SHIFT 10
+#define POOL_MAX_SHIFT 26
+#define POOL_NCLASS (POOL_MAX_SHIFT - POOL_MIN_SHIFT + 1)
+#define POOL_KEEP_BYTES ((size_t)32 << 20)
 
 enum { W_OPEN = 0, W_CLOSED, W_FAILED };
 
@@ -85,6 +117,9 @@ typedef struct fslot {    /* fixed-width columns: the value bits */
 typedef struct bslot {    /* byte-array columns: the hash */
     uint32_t hash, e;
 } bslot;
+typedef struct dent {     /* byte-array dictionary entry: position in the arena */
+    uint32_t off, len;
+} dent;
 
 typedef struct pq_dict {
     fslot *fs;            /* one of these two tables, mask + 1 slots */
@@ -92,12 +127,16 @@ typedef struct pq_dict {
     uint32_t mask;
     uint32_t n, cap;      /* entries, allocated entries */
     uint64_t *vals;       /* fixed-width columns: value bits (int64 / double bits) */
-    uint32_t *offs, *lens;/* byte-array columns: position in arena */
+    dent *ents;           /* byte-array columns: position in arena */
     sl_buf arena;
     size_t plain_bytes;   /* size of the PLAIN-encoded dictionary page body */
     uint32_t last;        /* entry index + 1 of the latest value added, 0 none:
                            * consecutive repeats (a question's keen_id on each
-                           * of its options) skip the hash and the probe */
+                           * of its options) skip the probe; the value's bits,
+                           * or its hash, length and offset, are kept here so
+                           * that a different value costs no cold memory read */
+    uint32_t last_hash, last_len, last_off;
+    uint64_t last_bits;
 } pq_dict;
 
 /* A list of byte segments, appended to at the end, reused after reset. */
@@ -124,9 +163,19 @@ typedef struct pq_col {
     int phys;             /* SL_PQT_* */
     int is_bytes;         /* BYTE_ARRAY */
 
-    /* the page being filled */
-    uint8_t *defs;        /* PAGE_ROW_LIMIT definition levels (optional columns) */
-    uint32_t *idx;        /* PAGE_ROW_LIMIT dictionary indexes (dictionary-capable columns) */
+    /* the page being filled; idx and plain are taken from the pool and given
+     * back when the row group's memory is released */
+    sl_buf lvl;           /* optional columns: the page's definition levels, RLE/
+                           * bit-packed as they come (lenc writes here) */
+    sl_rle_enc lenc;
+    uint32_t run_n;       /* levels equal to run_lvl not yet given to lenc */
+    uint8_t run_lvl;
+    uint8_t iw;           /* bytes per dictionary index in idx: 1, 2 or 4 (widened
+                           * in place when the dictionary outgrows it) */
+    uint8_t *idx;         /* dictionary indexes of the page (dictionary mode) */
+    size_t idx_cap;       /* bytes at idx */
+    uint32_t vhash;       /* dictionary mode: hash of the value being appended
+                           * (computed by dict_prefetch) */
     int can_dict;         /* not BOOLEAN */
     size_t page_rows;     /* rows (levels) in the page */
     size_t page_nvals;    /* non-null values in the page */
@@ -134,8 +183,6 @@ typedef struct pq_col {
     sl_buf plain;         /* PLAIN values (BOOLEAN: one byte per value, packed at flush),
                            * starting at plain_base */
     size_t plain_base;    /* LEVEL_GAP for optional non-BOOLEAN columns, else 0 */
-    size_t plain_pre;     /* bytes reserved for plain at its first use (plain_ready):
-                           * a column that stays dictionary-encoded never needs it */
 
     /* the chunk of this row group */
     int dict_mode;        /* new values go to the dictionary */
@@ -160,8 +207,8 @@ struct sl_pq_writer {
     size_t ncols;
     pq_col *cols;
     char *names;          /* one block holding every column name */
-    sl_codec *codec;      /* the pool's or, without a pool, own_codec */
-    sl_codec *own_codec;
+    sl_pq_pool *pool;     /* opts.pool or, without one, own_pool */
+    sl_pq_pool *own_pool;
     int state;
 
     uint64_t pos;         /* bytes written to out */
@@ -169,8 +216,6 @@ struct sl_pq_writer {
     uint64_t rg_rows;     /* rows in the open row group */
     size_t rg_bytes;      /* PLAIN-size estimate of the open row group */
 
-    sl_buf page, hdr;     /* scratch: page body, page header */
-    sl_buf dpage;         /* scratch: a finished dictionary page */
     sl_buf rgmeta;        /* the encoded RowGroup structs so far */
     uint32_t nrg;
 
@@ -194,8 +239,25 @@ sl_pq_options sl_pq_options_default(void)
 
 /* ---------------------------------------------------------------- pool */
 
+/* Free blocks of one size class, the most recently given back last (warm). */
+typedef struct pool_class {
+    void **blk;
+    size_t n, cap;
+} pool_class;
+
+/* The pool: the compression context, the scratch buffers a writer uses only
+ * inside one call, and free lists of memory blocks. A writer takes its page
+ * buffers, finished-page segments and dictionary tables from the pool and gives
+ * them back when it releases a row group's memory (flush_row_group, destroy),
+ * so the next writer to fill a page reuses memory that is already faulted in
+ * instead of touching new pages; at most POOL_KEEP_BYTES stay idle (the rest is
+ * freed). Without opts.pool a writer makes a pool of its own. */
 struct sl_pq_pool {
     sl_codec *codec;
+    sl_buf page, hdr;     /* scratch: page body, page header */
+    sl_buf dpage;         /* scratch: a finished dictionary page */
+    pool_class cls[POOL_NCLASS];
+    size_t idle;          /* bytes in the free lists */
 };
 
 sl_pq_pool *sl_pq_pool_new(void)
@@ -213,7 +275,118 @@ void sl_pq_pool_destroy(sl_pq_pool *p)
     if (!p)
         return;
     sl_codec_destroy(p->codec);
+    sl_buf_free(&p->page);
+    sl_buf_free(&p->hdr);
+    sl_buf_free(&p->dpage);
+    for (size_t k = 0; k < POOL_NCLASS; k++) {
+        for (size_t i = 0; i < p->cls[k].n; i++)
+            free(p->cls[k].blk[i]);
+        free(p->cls[k].blk);
+    }
     free(p);
+}
+
+/* Size class of a request of n bytes (the smallest 2^k >= n, k >= POOL_MIN_SHIFT),
+ * or -1 when n is over the largest class. */
+static int pool_class_of(size_t n)
+{
+    int k = POOL_MIN_SHIFT;
+    while (k <= POOL_MAX_SHIFT && ((size_t)1 << k) < n)
+        k++;
+    return k > POOL_MAX_SHIFT ? -1 : k;
+}
+
+/* A block of at least n bytes (uninitialised; *cap gets its size), from the
+ * free lists when one is there, else new. Any block is a malloc block: realloc
+ * and free work on it. NULL when out of memory. */
+static void *pool_get(sl_pq_pool *p, size_t n, size_t *cap)
+{
+    int k = pool_class_of(n);
+    if (k < 0) {
+        *cap = n;
+        return malloc(n);
+    }
+    pool_class *pc = &p->cls[k - POOL_MIN_SHIFT];
+    *cap = (size_t)1 << k;
+    if (pc->n) {
+        p->idle -= *cap;
+        return pc->blk[--pc->n];
+    }
+    return malloc(*cap);
+}
+
+/* Gives back block m of cap bytes (NULL is a no-op): kept for reuse when cap
+ * is a class size and the pool holds less than POOL_KEEP_BYTES idle, else
+ * freed. */
+static void pool_put(sl_pq_pool *p, void *m, size_t cap)
+{
+    if (!m)
+        return;
+    int k = pool_class_of(cap);
+    if (k < 0 || ((size_t)1 << k) != cap || p->idle + cap > POOL_KEEP_BYTES) {
+        free(m);
+        return;
+    }
+    pool_class *pc = &p->cls[k - POOL_MIN_SHIFT];
+    if (pc->n == pc->cap) {
+        size_t nc = pc->cap ? pc->cap * 2 : 16;
+        void **nb = realloc(pc->blk, nc * sizeof *nb);
+        if (!nb) {
+            free(m);
+            return;
+        }
+        pc->blk = nb;
+        pc->cap = nc;
+    }
+    pc->blk[pc->n++] = m;
+    p->idle += cap;
+}
+
+/* sl_buf_reserve through the pool: makes room for `extra` more bytes (plus the
+ * spare byte sl_buf keeps), moving the contents to a bigger block from the
+ * pool and giving the old one back. SL_ERR_NOMEM when out of memory. */
+static sl_err pbuf_reserve(sl_pq_pool *p, sl_buf *b, size_t extra)
+{
+    if (b->cap - b->len > extra)
+        return SL_OK;
+    size_t need = b->len + extra + 1, cap;
+    if (need < b->len)
+        return SL_ERR_NOMEM;
+    if (need < b->cap * 2)
+        need = b->cap * 2;
+    uint8_t *m = pool_get(p, need, &cap);
+    if (!m)
+        return SL_ERR_NOMEM;
+    if (b->len)
+        memcpy(m, b->data, b->len);
+    pool_put(p, b->data, b->cap);
+    b->data = m;
+    b->cap = cap;
+    return SL_OK;
+}
+
+/* Gives b's block back to the pool and empties b. */
+static void pbuf_release(sl_pq_pool *p, sl_buf *b)
+{
+    pool_put(p, b->data, b->cap);
+    memset(b, 0, sizeof *b);
+}
+
+/* Grows an array of `elem`-byte items at *arr from `cap` to `ncap` items,
+ * keeping the first `used`, through the pool. SL_ERR_NOMEM when out of memory. */
+static sl_err pool_grow(sl_pq_pool *p, void *arr, size_t elem, size_t cap, size_t ncap,
+                        size_t used)
+{
+    void **a = arr;
+    size_t got;
+    void *m = pool_get(p, ncap * elem, &got);
+    if (!m)
+        return SL_ERR_NOMEM;
+    if (used)
+        memcpy(m, *a, used * elem);
+    pool_put(p, *a, cap * elem);
+    *a = m;
+    return SL_OK;
 }
 
 /* ---------------------------------------------------------------- output */
@@ -276,14 +449,15 @@ static uint32_t hash_bytes(const uint8_t *p, size_t n)
 
 /* ---------------------------------------------------------------- dictionary */
 
-static void dict_free(pq_dict *d)
+/* Gives the dictionary's memory back to the pool and empties it. */
+static void dict_free(sl_pq_pool *p, pq_dict *d)
 {
-    free(d->fs);
-    free(d->bs);
-    free(d->vals);
-    free(d->offs);
-    free(d->lens);
-    sl_buf_free(&d->arena);
+    size_t nslots = (d->fs || d->bs) ? (size_t)d->mask + 1 : 0;
+    pool_put(p, d->fs, nslots * sizeof *d->fs);
+    pool_put(p, d->bs, nslots * sizeof *d->bs);
+    pool_put(p, d->vals, (size_t)d->cap * sizeof *d->vals);
+    pool_put(p, d->ents, (size_t)d->cap * sizeof *d->ents);
+    pbuf_release(p, &d->arena);
     memset(d, 0, sizeof *d);
 }
 
@@ -302,18 +476,20 @@ static void dict_clear(pq_dict *d)
     d->plain_bytes = 0;
 }
 
-/* Doubles the slot table (or creates it) and re-inserts every slot. */
-static sl_err dict_grow_slots(pq_dict *d, int is_bytes)
+/* Doubles the slot table (or creates it) and re-inserts every slot; the old
+ * table goes back to the pool. */
+static sl_err dict_grow_slots(sl_pq_pool *p, pq_dict *d, int is_bytes)
 {
     size_t old = (d->fs || d->bs) ? (size_t)d->mask + 1 : 0;
-    size_t nslots = old ? old * 2 : DICT_MIN_SLOTS;
+    size_t nslots = old ? old * 2 : DICT_MIN_SLOTS, got;
     if (nslots > ((size_t)1 << 31))
         return SL_ERR_NOMEM;
     uint32_t mask = (uint32_t)(nslots - 1);
     if (is_bytes) {
-        bslot *t = calloc(nslots, sizeof *t);
+        bslot *t = pool_get(p, nslots * sizeof *t, &got);
         if (!t)
             return SL_ERR_NOMEM;
+        memset(t, 0, nslots * sizeof *t);
         for (size_t i = 0; i < old; i++) {
             if (!d->bs[i].e)
                 continue;
@@ -322,12 +498,13 @@ static sl_err dict_grow_slots(pq_dict *d, int is_bytes)
                 k = (k + 1) & mask;
             t[k] = d->bs[i];
         }
-        free(d->bs);
+        pool_put(p, d->bs, old * sizeof *t);
         d->bs = t;
     } else {
-        fslot *t = calloc(nslots, sizeof *t);
+        fslot *t = pool_get(p, nslots * sizeof *t, &got);
         if (!t)
             return SL_ERR_NOMEM;
+        memset(t, 0, nslots * sizeof *t);
         for (size_t i = 0; i < old; i++) {
             if (!d->fs[i].e)
                 continue;
@@ -336,39 +513,28 @@ static sl_err dict_grow_slots(pq_dict *d, int is_bytes)
                 k = (k + 1) & mask;
             t[k] = d->fs[i];
         }
-        free(d->fs);
+        pool_put(p, d->fs, old * sizeof *t);
         d->fs = t;
     }
     d->mask = mask;
     return SL_OK;
 }
 
-/* Makes room for one more entry (entry arrays, and the slot table at <= 1/2
+/* Makes room for one more entry (entry arrays, and the slot table at <= 3/4
  * load). Returns 1 when the slot table was rebuilt (slot positions changed),
  * 0 when not, -1 when out of memory. */
-static int dict_reserve(pq_dict *d, int is_bytes)
+static int dict_reserve(sl_pq_pool *p, pq_dict *d, int is_bytes)
 {
     if (d->n == d->cap) {
         uint32_t cap = d->cap ? d->cap * 2 : 256;
-        if (is_bytes) {
-            uint32_t *o = realloc(d->offs, (size_t)cap * sizeof *o);
-            if (!o)
-                return -1;
-            d->offs = o;
-            uint32_t *l = realloc(d->lens, (size_t)cap * sizeof *l);
-            if (!l)
-                return -1;
-            d->lens = l;
-        } else {
-            uint64_t *v = realloc(d->vals, (size_t)cap * sizeof *v);
-            if (!v)
-                return -1;
-            d->vals = v;
-        }
+        sl_err e = is_bytes ? pool_grow(p, &d->ents, sizeof *d->ents, d->cap, cap, d->n)
+                            : pool_grow(p, &d->vals, sizeof *d->vals, d->cap, cap, d->n);
+        if (e != SL_OK)
+            return -1;
         d->cap = cap;
     }
-    if ((size_t)(d->n + 1) * 2 > (size_t)d->mask + 1)
-        return dict_grow_slots(d, is_bytes) == SL_OK ? 1 : -1;
+    if ((size_t)(d->n + 1) * 4 > ((size_t)d->mask + 1) * 3)
+        return dict_grow_slots(p, d, is_bytes) == SL_OK ? 1 : -1;
     return 0;
 }
 
@@ -389,6 +555,9 @@ static inline int64_t dict_find_u64(const pq_dict *d, uint64_t v, uint32_t h, ui
     }
 }
 
+/* Finds string/binary value p[0..n) (hash h). Returns the entry index with
+ * *slot set to its slot, or -1 with *slot set to the empty slot where it would
+ * go. */
 static inline int64_t dict_find_bytes(const pq_dict *d, const uint8_t *p, uint32_t n, uint32_t h,
                                       uint32_t *slot)
 {
@@ -400,9 +569,11 @@ static inline int64_t dict_find_bytes(const pq_dict *d, const uint8_t *p, uint32
             return -1;
         }
         if (b->hash == h) {
-            uint32_t i = b->e - 1;
-            if (d->lens[i] == n && (n == 0 || memcmp(d->arena.data + d->offs[i], p, n) == 0))
-                return i;
+            const dent *en = &d->ents[b->e - 1];
+            if (en->len == n && (n == 0 || memcmp(d->arena.data + en->off, p, n) == 0)) {
+                *slot = k;
+                return (int64_t)b->e - 1;
+            }
         }
         k = (k + 1) & d->mask;
     }
@@ -518,9 +689,9 @@ static inline void plain_put_fixed(const pq_col *c, uint64_t bits, sl_buf *b)
     }
 }
 
-static sl_err plain_put_bytes(sl_buf *b, const uint8_t *p, uint32_t n)
+static sl_err plain_put_bytes(sl_pq_pool *pool, sl_buf *b, const uint8_t *p, uint32_t n)
 {
-    if (sl_buf_reserve(b, 4 + (size_t)n) != SL_OK)
+    if (pbuf_reserve(pool, b, 4 + (size_t)n) != SL_OK)
         return SL_ERR_NOMEM;
     sl_enc_put_u32le(b->data + b->len, n);
     if (n)
@@ -529,18 +700,19 @@ static sl_err plain_put_bytes(sl_buf *b, const uint8_t *p, uint32_t n)
     return SL_OK;
 }
 
-/* Reserves c->plain whole at its first use (until then plain.len counts the
- * gap but nothing is allocated): growing it by copying is what made small
- * files slow, and reserving it for every column of every writer cost page
- * faults and heap growth for the columns that never leave the dictionary.
- * Untouched reserved memory costs no RAM. SL_ERR_NOMEM when out of memory. */
-static sl_err plain_ready(pq_col *c)
+/* Takes c->plain from the pool at its first use (until then plain.len counts
+ * the gap but nothing is allocated: a column that stays dictionary-encoded
+ * never needs it). It starts small and doubles as values come (a column of
+ * one of hundreds of open writers touches little memory), keeps its size for
+ * the next pages, and goes back to the pool when the row group's memory is
+ * released. SL_ERR_NOMEM when out of memory. */
+static sl_err plain_ready(sl_pq_writer *w, pq_col *c)
 {
     if (c->plain.cap)
         return SL_OK;
     size_t len = c->plain.len;
     c->plain.len = 0;
-    sl_err e = sl_buf_reserve(&c->plain, c->plain_base + c->plain_pre);
+    sl_err e = pbuf_reserve(w->pool, &c->plain, c->plain_base + PLAIN_MIN_BYTES);
     c->plain.len = len;
     return e;
 }
@@ -555,12 +727,116 @@ static uint64_t value_bits(const pq_col *c, const sl_value *v)
     return (uint64_t)v->u.i;
 }
 
+/* ---------------------------------------------------------------- indexes */
+
+/* Dictionary index number i of the current page. */
+static inline uint32_t idx_get(const pq_col *c, size_t i)
+{
+    switch (c->iw) {
+    case 1: return c->idx[i];
+    case 2: {
+        uint16_t v;
+        memcpy(&v, c->idx + 2 * i, 2);
+        return v;
+    }
+    default: {
+        uint32_t v;
+        memcpy(&v, c->idx + 4 * i, 4);
+        return v;
+    }
+    }
+}
+
+/* Makes room for index number page_nvals of width `iw` bytes, widening the
+ * page's earlier indexes in place (from the last, so none is overwritten
+ * before it is read) when iw is wider than c->iw. SL_ERR_NOMEM when out of
+ * memory. */
+static sl_err idx_room(sl_pq_writer *w, pq_col *c, uint8_t iw)
+{
+    size_t n = c->page_nvals;
+    if (iw < c->iw)
+        iw = c->iw;
+    if ((n + 1) * iw > c->idx_cap) {
+        size_t ncap = c->idx_cap ? c->idx_cap * 2 : IDX_MIN_BYTES;
+        while ((n + 1) * iw > ncap)
+            ncap *= 2;
+        if (pool_grow(w->pool, &c->idx, 1, c->idx_cap, ncap, n * c->iw) != SL_OK)
+            return SL_ERR_NOMEM;
+        c->idx_cap = ncap;
+    }
+    if (iw > c->iw) {
+        for (size_t i = n; i-- > 0;) {
+            uint32_t v = idx_get(c, i);
+            if (iw == 2) {
+                uint16_t v16 = (uint16_t)v;
+                memcpy(c->idx + 2 * i, &v16, 2);
+            } else {
+                memcpy(c->idx + 4 * i, &v, 4);
+            }
+        }
+        c->iw = iw;
+    }
+    return SL_OK;
+}
+
+/* Appends dictionary index k to the current page (page_nvals is not
+ * advanced: the caller counts the value). SL_ERR_NOMEM when out of memory. */
+static inline sl_err idx_put(sl_pq_writer *w, pq_col *c, uint32_t k)
+{
+    uint8_t iw = k < 256 ? 1 : k < 65536 ? 2 : 4;
+    size_t n = c->page_nvals;
+    if ((iw > c->iw || (n + 1) * c->iw > c->idx_cap) && idx_room(w, c, iw) != SL_OK)
+        return SL_ERR_NOMEM;
+    switch (c->iw) {
+    case 1:
+        c->idx[n] = (uint8_t)k;
+        break;
+    case 2: {
+        uint16_t v = (uint16_t)k;
+        memcpy(c->idx + 2 * n, &v, 2);
+        break;
+    }
+    default:
+        memcpy(c->idx + 4 * n, &k, 4);
+        break;
+    }
+    return SL_OK;
+}
+
+/* ---------------------------------------------------------------- levels */
+
+/* Adds definition level lvl (0 null, 1 value) of an optional column's next
+ * row: equal levels are counted and handed to the encoder as one run. */
+static inline void level_put(pq_col *c, uint8_t lvl)
+{
+    if (lvl == c->run_lvl) {
+        c->run_n++;
+        return;
+    }
+    if (c->run_n)
+        sl_rle_enc_put_repeat(&c->lenc, c->run_lvl, c->run_n);
+    c->run_lvl = lvl;
+    c->run_n = 1;
+}
+
+/* Empties the current page's buffers (levels, indexes, PLAIN values). */
+static void page_reset(pq_col *c)
+{
+    c->page_rows = c->page_nvals = c->page_plain = 0;
+    c->plain.len = c->plain_base;
+    c->iw = 1;
+    c->lvl.len = 0;
+    c->run_n = 0;
+    c->run_lvl = 1;
+    sl_rle_enc_init(&c->lenc, &c->lvl, 1);
+}
+
 /* ---------------------------------------------------------------- segments */
 
 /* Returns room for `need` bytes at the end of the current segment, or of the
  * next one when they do not fit (NULL when out of memory). Nothing is counted
  * until segbuf_commit. */
-static uint8_t *segbuf_reserve(segbuf *sb, size_t need)
+static uint8_t *segbuf_reserve(sl_pq_pool *p, segbuf *sb, size_t need)
 {
     sl_buf *s = sb->nseg ? &sb->seg[sb->cur] : NULL;
     if (s && s->cap - s->len >= need)
@@ -583,9 +859,10 @@ static uint8_t *segbuf_reserve(segbuf *sb, size_t need)
             cap = SEG_MIN;
         if (cap < need)
             cap = need;
-        uint8_t *d = realloc(s->data, cap);
+        uint8_t *d = pool_get(p, cap, &cap);
         if (!d)
             return NULL;
+        pool_put(p, s->data, s->cap);
         s->data = d;
         s->cap = cap;
     }
@@ -608,23 +885,24 @@ static void segbuf_reset(segbuf *sb)
     sb->len = 0;
 }
 
-static void segbuf_free(segbuf *sb)
+static void segbuf_free(sl_pq_pool *p, segbuf *sb)
 {
     for (size_t i = 0; i < sb->nseg; i++)
-        sl_buf_free(&sb->seg[i]);
+        pbuf_release(p, &sb->seg[i]);
     free(sb->seg);
     memset(sb, 0, sizeof *sb);
 }
 
 /* ---------------------------------------------------------------- pages */
 
-/* Encodes a PageHeader for a data page v1 or a dictionary page into w->hdr. */
+/* Encodes a PageHeader for a data page v1 or a dictionary page into the
+ * pool's hdr scratch. */
 static sl_err page_header(sl_pq_writer *w, int page_type, size_t usize, size_t csize,
                           size_t nvalues, int encoding)
 {
     sl_thrift_enc e;
-    w->hdr.len = 0;
-    sl_thrift_enc_init(&e, &w->hdr);
+    w->pool->hdr.len = 0;
+    sl_thrift_enc_init(&e, &w->pool->hdr);
     sl_thrift_enc_struct_begin(&e, 0);
     sl_thrift_enc_field_i32(&e, 1, page_type);
     sl_thrift_enc_field_i32(&e, 2, (int32_t)usize);
@@ -661,7 +939,7 @@ static sl_err page_emit(sl_pq_writer *w, const pq_col *c, int page_type, size_t 
         return sl_errf(SL_ERR_LIMIT, errstr, errstr_size,
                        "parquet writer: column '%s': page of %zu bytes exceeds 2 GiB", c->name,
                        len);
-    e = sl_codec_bound(w->codec, w->opts.codec, w->opts.compression_level, len, &bound, errstr,
+    e = sl_codec_bound(w->pool->codec, w->opts.codec, w->opts.compression_level, len, &bound, errstr,
                        errstr_size);
     if (e != SL_OK)
         return e;
@@ -669,25 +947,25 @@ static sl_err page_emit(sl_pq_writer *w, const pq_col *c, int page_type, size_t 
         bound = INT32_MAX;
     if (page_header(w, page_type, len, bound, nvalues, encoding) != SL_OK)
         return nomem(errstr, errstr_size, "page header");
-    size_t hmax = w->hdr.len;
+    size_t hmax = w->pool->hdr.len;
     uint8_t *dst;
     if (seg) {
-        dst = segbuf_reserve(seg, hmax + bound);
+        dst = segbuf_reserve(w->pool, seg, hmax + bound);
     } else {
         dst = sl_buf_reserve(buf, hmax + bound) == SL_OK ? buf->data + buf->len : NULL;
     }
     if (!dst)
         return nomem(errstr, errstr_size, "column chunk");
-    e = sl_codec_compress_into(w->codec, w->opts.codec, w->opts.compression_level, body, len,
+    e = sl_codec_compress_into(w->pool->codec, w->opts.codec, w->opts.compression_level, body, len,
                                dst + hmax, bound, &outlen, errstr, errstr_size);
     if (e != SL_OK)
         return e;
     if (page_header(w, page_type, len, outlen, nvalues, encoding) != SL_OK)
         return nomem(errstr, errstr_size, "page header");
-    size_t h = w->hdr.len; /* <= hmax: a smaller size never needs a longer varint */
+    size_t h = w->pool->hdr.len; /* <= hmax: a smaller size never needs a longer varint */
     if (h < hmax)
         memmove(dst + h, dst + hmax, outlen);
-    memcpy(dst, w->hdr.data, h);
+    memcpy(dst, w->pool->hdr.data, h);
     if (seg)
         segbuf_commit(seg, h + outlen);
     else
@@ -698,24 +976,26 @@ static sl_err page_emit(sl_pq_writer *w, const pq_col *c, int page_type, size_t 
 }
 
 /* Rewrites the dictionary-encoded values of the current page as PLAIN values
- * (into c->plain) and empties the dictionary. */
-static sl_err page_undictionary(pq_col *c)
+ * (into c->plain) and gives the dictionary's memory back to the pool. */
+static sl_err page_undictionary(sl_pq_writer *w, pq_col *c)
 {
     pq_dict *d = &c->dict;
-    if (plain_ready(c) != SL_OK)
+    if (plain_ready(w, c) != SL_OK)
         return SL_ERR_NOMEM;
     for (size_t i = 0; i < c->page_nvals; i++) {
-        uint32_t k = c->idx[i];
+        uint32_t k = idx_get(c, i);
         if (c->is_bytes) {
-            if (plain_put_bytes(&c->plain, d->arena.data + d->offs[k], d->lens[k]) != SL_OK)
+            if (plain_put_bytes(w->pool, &c->plain, d->arena.data + d->ents[k].off,
+                                d->ents[k].len) !=
+                SL_OK)
                 return SL_ERR_NOMEM;
         } else {
-            if (sl_buf_reserve(&c->plain, 12) != SL_OK)
+            if (pbuf_reserve(w->pool, &c->plain, 12) != SL_OK)
                 return SL_ERR_NOMEM;
             plain_put_fixed(c, d->vals[k], &c->plain);
         }
     }
-    dict_clear(d);
+    dict_free(w->pool, d); /* not needed again in this chunk: back to the pool */
     c->dict_bw = 0;
     return SL_OK;
 }
@@ -739,21 +1019,31 @@ static sl_err page_flush(sl_pq_writer *w, pq_col *c, char *errstr, size_t errstr
     if (use_dict && c->npages_dict == 0) {
         /* first dictionary page of the chunk: is the dictionary worth it? */
         if (!dict_pays(c)) {
-            if (page_undictionary(c) != SL_OK)
+            if (page_undictionary(w, c) != SL_OK)
                 return nomem(errstr, errstr_size, "page values");
             c->dict_mode = 0;
             c->dict_skip = DICT_SKIP_CHUNKS;
             use_dict = 0;
         }
     }
-    sl_buf *b = &w->page;
+    sl_buf *b = &w->pool->page;
     const uint8_t *body = NULL;
     size_t blen = 0;
     b->len = 0;
-    if (!use_dict && plain_ready(c) != SL_OK)
+    if (!use_dict && plain_ready(w, c) != SL_OK)
         return nomem(errstr, errstr_size, "page values");
-    if (!c->required && sl_rle_encode_levels_v1(c->defs, c->page_rows, 1, b) != SL_OK)
-        return nomem(errstr, errstr_size, "definition levels");
+    if (!c->required) {
+        uint8_t len4[4];
+        if (c->run_n)
+            sl_rle_enc_put_repeat(&c->lenc, c->run_lvl, c->run_n);
+        c->run_n = 0;
+        if (sl_rle_enc_finish(&c->lenc) != SL_OK || c->lvl.len > UINT32_MAX)
+            return nomem(errstr, errstr_size, "definition levels");
+        sl_enc_put_u32le(len4, (uint32_t)c->lvl.len);
+        if (sl_buf_append(b, len4, 4) != SL_OK ||
+            (c->lvl.len && sl_buf_append(b, c->lvl.data, c->lvl.len) != SL_OK))
+            return nomem(errstr, errstr_size, "definition levels");
+    }
     if (!use_dict && c->phys != SL_PQT_BOOLEAN && b->len <= c->plain_base) {
         /* PLAIN: put the levels in the gap before the values, no copy of the values */
         uint8_t *start = c->plain.data + c->plain_base - b->len;
@@ -767,7 +1057,15 @@ static sl_err page_flush(sl_pq_writer *w, pq_col *c, char *errstr, size_t errstr
         if (sl_buf_append(b, &bw, 1) != SL_OK)
             return nomem(errstr, errstr_size, "page");
         sl_rle_enc_init(&re, b, bw);
-        sl_rle_enc_put_u32(&re, c->idx, c->page_nvals);
+        if (c->iw == 1) {
+            sl_rle_enc_put_u8(&re, c->idx, c->page_nvals);
+        } else if (c->iw == 2) {
+            const uint16_t *i16 = (const void *)c->idx; /* pool blocks are malloc-aligned */
+            sl_rle_enc_put_u16(&re, i16, c->page_nvals);
+        } else {
+            const uint32_t *i32 = (const void *)c->idx;
+            sl_rle_enc_put_u32(&re, i32, c->page_nvals);
+        }
         if (sl_rle_enc_finish(&re) != SL_OK)
             return nomem(errstr, errstr_size, "dictionary indexes");
     } else if (c->phys == SL_PQT_BOOLEAN) {
@@ -790,10 +1088,7 @@ static sl_err page_flush(sl_pq_writer *w, pq_col *c, char *errstr, size_t errstr
         c->npages_dict++;
     else
         c->npages_plain++;
-    c->page_rows = 0;
-    c->page_nvals = 0;
-    c->page_plain = 0;
-    c->plain.len = c->plain_base;
+    page_reset(c);
     return SL_OK;
 }
 
@@ -819,53 +1114,64 @@ static sl_err dict_add(sl_pq_writer *w, pq_col *c, const sl_value *v, int *added
     int64_t k;
     size_t psize = plain_size(c, v);
     *added = 0;
-    if (d->last) { /* the same value as the previous one? */
-        uint32_t l = d->last - 1;
-        int same;
-        if (c->is_bytes)
-            same = d->lens[l] == v->u.s.n &&
-                   (v->u.s.n == 0 || memcmp(d->arena.data + d->offs[l], v->u.s.p, v->u.s.n) == 0);
-        else
-            same = d->vals[l] == value_bits(c, v);
-        if (same) {
-            c->idx[c->page_nvals] = l;
+    if (c->is_bytes) {
+        const uint8_t *p = (const uint8_t *)v->u.s.p;
+        uint32_t n = v->u.s.n;
+        uint32_t h = c->vhash;
+        if (d->last && d->last_hash == h && d->last_len == n &&
+            (n == 0 || memcmp(d->arena.data + d->last_off, p, n) == 0)) {
+            /* the same value as the previous one */
+            if (idx_put(w, c, d->last - 1) != SL_OK)
+                return SL_ERR_NOMEM;
             c->page_plain += psize;
             *added = 1;
             return SL_OK;
         }
-    }
-    if (!d->fs && !d->bs && dict_grow_slots(d, c->is_bytes) != SL_OK)
-        return SL_ERR_NOMEM;
-    if (c->is_bytes) {
-        const uint8_t *p = (const uint8_t *)v->u.s.p;
-        uint32_t h = hash_bytes(p, v->u.s.n);
-        k = dict_find_bytes(d, p, v->u.s.n, h, &slot);
+        if (!d->bs && dict_grow_slots(w->pool, d, 1) != SL_OK)
+            return SL_ERR_NOMEM;
+        k = dict_find_bytes(d, p, n, h, &slot);
         if (k < 0) {
             if (d->plain_bytes + psize > w->opts.dict_max_bytes)
                 return SL_OK;
-            int r = dict_reserve(d, 1);
+            int r = dict_reserve(w->pool, d, 1);
             if (r < 0)
                 return SL_ERR_NOMEM;
             if (r > 0) /* the table was rebuilt: find the slot again */
-                dict_find_bytes(d, p, v->u.s.n, h, &slot);
-            if (stats_bytes(&c->st, p, v->u.s.n) != SL_OK)
+                dict_find_bytes(d, p, n, h, &slot);
+            if (stats_bytes(&c->st, p, n) != SL_OK)
+                return SL_ERR_NOMEM;
+            if (pbuf_reserve(w->pool, &d->arena, n) != SL_OK)
                 return SL_ERR_NOMEM;
             k = d->n;
-            d->offs[k] = (uint32_t)d->arena.len;
-            d->lens[k] = v->u.s.n;
-            if (sl_buf_append(&d->arena, p, v->u.s.n) != SL_OK)
-                return SL_ERR_NOMEM;
+            uint32_t off = (uint32_t)d->arena.len;
+            if (n)
+                memcpy(d->arena.data + off, p, n);
+            d->arena.len += n;
+            d->ents[k].off = off;
+            d->ents[k].len = n;
             d->bs[slot].hash = h;
             d->bs[slot].e = (uint32_t)k + 1;
         }
+        d->last_hash = h;
+        d->last_len = n;
+        d->last_off = d->ents[k].off;
     } else {
         uint64_t bits = value_bits(c, v);
-        uint32_t h = hash_u64(bits);
+        if (d->last && d->last_bits == bits) { /* the same value as the previous one */
+            if (idx_put(w, c, d->last - 1) != SL_OK)
+                return SL_ERR_NOMEM;
+            c->page_plain += psize;
+            *added = 1;
+            return SL_OK;
+        }
+        if (!d->fs && dict_grow_slots(w->pool, d, 0) != SL_OK)
+            return SL_ERR_NOMEM;
+        uint32_t h = c->vhash;
         k = dict_find_u64(d, bits, h, &slot);
         if (k < 0) {
             if (d->plain_bytes + psize > w->opts.dict_max_bytes)
                 return SL_OK;
-            int r = dict_reserve(d, 0);
+            int r = dict_reserve(w->pool, d, 0);
             if (r < 0)
                 return SL_ERR_NOMEM;
             if (r > 0)
@@ -879,33 +1185,64 @@ static sl_err dict_add(sl_pq_writer *w, pq_col *c, const sl_value *v, int *added
             d->fs[slot].val = bits;
             d->fs[slot].e = (uint32_t)k + 1;
         }
+        d->last_bits = bits;
     }
     if ((uint32_t)k == d->n) { /* a new entry */
         d->n++;
         d->plain_bytes += psize;
         c->dict_bw = sl_enc_bit_width(d->n - 1);
     }
-    c->idx[c->page_nvals] = (uint32_t)k;
+    if (idx_put(w, c, (uint32_t)k) != SL_OK)
+        return SL_ERR_NOMEM;
     c->page_plain += psize;
     d->last = (uint32_t)k + 1;
     *added = 1;
     return SL_OK;
 }
 
-/* Adds one non-null value to column c as PLAIN. */
-static sl_err plain_add(pq_col *c, const sl_value *v)
+/* Hashes non-null value v of column c (dictionary mode) into c->vhash and
+ * starts loading the memory dict_add will read: the hash slot (or, for a
+ * repeat of the previous string, its bytes) and the page's next index. With
+ * hundreds of open writers none of it is in cache, and issuing these loads for
+ * every column of a row before appending any lets the misses overlap instead
+ * of being waited for one after another. */
+static inline void dict_prefetch(pq_col *c, const sl_value *v)
 {
-    if (plain_ready(c) != SL_OK)
+    const pq_dict *d = &c->dict;
+    if (c->is_bytes) {
+        uint32_t h = hash_bytes((const uint8_t *)v->u.s.p, v->u.s.n);
+        c->vhash = h;
+        if (d->last && d->last_hash == h)
+            __builtin_prefetch(d->arena.data + d->last_off);
+        else if (d->bs)
+            __builtin_prefetch(&d->bs[h & d->mask]);
+    } else {
+        uint64_t bits = value_bits(c, v);
+        c->vhash = hash_u64(bits);
+        if (d->fs && !(d->last && d->last_bits == bits))
+            __builtin_prefetch(&d->fs[c->vhash & d->mask]);
+    }
+    if (c->idx)
+        __builtin_prefetch(c->idx + c->page_nvals * c->iw, 1);
+}
+
+/* Adds one non-null value to column c as PLAIN. */
+static sl_err plain_add(sl_pq_writer *w, pq_col *c, const sl_value *v)
+{
+    if (plain_ready(w, c) != SL_OK)
         return SL_ERR_NOMEM;
     switch (c->type) {
     case SL_T_BOOL:
         stats_int(&c->st, v->u.i != 0);
-        return sl_buf_append(&c->plain, &(uint8_t){ v->u.i != 0 }, 1);
+        if (pbuf_reserve(w->pool, &c->plain, 1) != SL_OK)
+            return SL_ERR_NOMEM;
+        c->plain.data[c->plain.len++] = v->u.i != 0;
+        return SL_OK;
     case SL_T_STRING:
     case SL_T_BINARY:
         if (stats_bytes(&c->st, (const uint8_t *)v->u.s.p, v->u.s.n) != SL_OK)
             return SL_ERR_NOMEM;
-        return plain_put_bytes(&c->plain, (const uint8_t *)v->u.s.p, v->u.s.n);
+        return plain_put_bytes(w->pool, &c->plain, (const uint8_t *)v->u.s.p, v->u.s.n);
     case SL_T_DOUBLE:
         stats_double(&c->st, v->u.d);
         break;
@@ -913,10 +1250,25 @@ static sl_err plain_add(pq_col *c, const sl_value *v)
         stats_int(&c->st, v->u.i);
         break;
     }
-    if (sl_buf_reserve(&c->plain, 12) != SL_OK)
+    if (pbuf_reserve(w->pool, &c->plain, 12) != SL_OK)
         return SL_ERR_NOMEM;
     plain_put_fixed(c, value_bits(c, v), &c->plain);
     return SL_OK;
+}
+
+/* Gives column c's memory (page buffers, finished pages, dictionary) back to
+ * the pool: after its row group was written (the page is empty), or when the
+ * writer is destroyed (whatever it held is dropped). */
+static void col_release(sl_pq_writer *w, pq_col *c)
+{
+    size_t len = c->plain.len;
+    pool_put(w->pool, c->idx, c->idx_cap);
+    c->idx = NULL;
+    c->idx_cap = 0;
+    pbuf_release(w->pool, &c->plain);
+    c->plain.len = len; /* the gap, counted before the block is taken again */
+    segbuf_free(w->pool, &c->chunk);
+    dict_free(w->pool, &c->dict);
 }
 
 /* Appends one cell (already validated) to column c. */
@@ -939,21 +1291,26 @@ static sl_err col_append(sl_pq_writer *w, pq_col *c, const sl_value *v, char *er
                 c->dict_mode = 0;
             }
         }
-        if (!added && plain_add(c, v) != SL_OK)
+        if (!added && plain_add(w, c, v) != SL_OK)
             return nomem(errstr, errstr_size, "page values");
         c->page_nvals++;
         w->rg_bytes += plain_size(c, v);
-        if (added && c->page_nvals == EARLY_DICT_CHECK && c->npages_dict == 0 && !dict_pays(c)) {
-            /* nearly all distinct so far (ids, timestamps): PLAIN from here on,
-             * before the hash table grows out of the cache */
-            if (page_undictionary(c) != SL_OK)
+        int unique = c->page_nvals == EARLY_UNIQUE_CHECK && c->dict.n == EARLY_UNIQUE_CHECK;
+        if (added && c->npages_dict == 0 &&
+            (unique || (c->page_nvals == EARLY_DICT_CHECK && !dict_pays(c)))) {
+            /* all distinct so far, or nearly (ids, timestamps): PLAIN from
+             * here on, before the hash table grows out of the cache. After
+             * only EARLY_UNIQUE_CHECK values the evidence is thin (some
+             * columns repeat later): the next chunk tries again instead of
+             * skipping. */
+            if (page_undictionary(w, c) != SL_OK)
                 return nomem(errstr, errstr_size, "page values");
             c->dict_mode = 0;
-            c->dict_skip = DICT_SKIP_CHUNKS;
+            c->dict_skip = unique ? 0 : DICT_SKIP_CHUNKS;
         }
     }
     if (!c->required)
-        c->defs[c->page_rows] = !v->is_null;
+        level_put(c, !v->is_null);
     c->page_rows++;
     c->chunk_values++;
     if (c->page_rows >= PAGE_ROW_LIMIT || page_estimate(c) >= w->opts.page_bytes)
@@ -1033,23 +1390,25 @@ static sl_err chunk_write(sl_pq_writer *w, pq_col *c, sl_thrift_enc *rg, uint64_
     int has_dict = c->npages_dict > 0;
     if (has_dict) {
         pq_dict *d = &c->dict;
-        sl_buf *b = &w->page;
+        sl_buf *b = &w->pool->page;
         b->len = 0;
         if (sl_buf_reserve(b, d->plain_bytes) != SL_OK)
             return nomem(errstr, errstr_size, "dictionary page");
         for (uint32_t i = 0; i < d->n; i++) {
             if (c->is_bytes) {
-                if (plain_put_bytes(b, d->arena.data + d->offs[i], d->lens[i]) != SL_OK)
+                if (plain_put_bytes(w->pool, b, d->arena.data + d->ents[i].off, d->ents[i].len) !=
+                    SL_OK)
                     return nomem(errstr, errstr_size, "dictionary page");
             } else {
                 plain_put_fixed(c, d->vals[i], b);
             }
         }
-        w->dpage.len = 0;
+        sl_buf *dp = &w->pool->dpage;
+        dp->len = 0;
         e = page_emit(w, c, SL_PQP_DICTIONARY_PAGE, d->n, SL_PQE_PLAIN, b->data, b->len, NULL,
-                      &w->dpage, &usize, &csize, errstr, errstr_size);
+                      dp, &usize, &csize, errstr, errstr_size);
         if (e == SL_OK)
-            e = w_write(w, w->dpage.data, w->dpage.len, errstr, errstr_size);
+            e = w_write(w, dp->data, dp->len, errstr, errstr_size);
         if (e != SL_OK)
             return e;
     }
@@ -1119,8 +1478,7 @@ static sl_err chunk_write(sl_pq_writer *w, pq_col *c, sl_thrift_enc *rg, uint64_
 /* Prepares column c for the next row group (keeps its memory). */
 static void col_reset_chunk(const sl_pq_writer *w, pq_col *c)
 {
-    c->page_rows = c->page_nvals = c->page_plain = 0;
-    c->plain.len = c->plain_base;
+    page_reset(c);
     segbuf_reset(&c->chunk);
     c->chunk_usize = c->chunk_csize = 0;
     c->npages_dict = c->npages_plain = 0;
@@ -1171,14 +1529,10 @@ static sl_err rg_flush(sl_pq_writer *w, int release, char *errstr, size_t errstr
     w->rg_rows = 0;
     w->rg_bytes = 0;
     for (size_t i = 0; i < w->ncols; i++) {
-        if (release) {
-            segbuf_free(&w->cols[i].chunk);
-            dict_free(&w->cols[i].dict);
-        }
+        if (release)
+            col_release(w, &w->cols[i]);
         col_reset_chunk(w, &w->cols[i]);
     }
-    if (release)
-        sl_buf_free(&w->dpage);
     return SL_OK;
 }
 
@@ -1263,10 +1617,10 @@ sl_pq_writer *sl_pq_writer_new(const sl_column *cols, size_t ncols, const sl_pq_
     w->cols = calloc(ncols, sizeof *w->cols);
     w->names = malloc(names_len);
     if (w->opts.pool)
-        w->codec = w->opts.pool->codec;
+        w->pool = w->opts.pool;
     else
-        w->codec = w->own_codec = sl_codec_new();
-    if (!w->cols || !w->names || !w->codec)
+        w->pool = w->own_pool = sl_pq_pool_new();
+    if (!w->cols || !w->names || !w->pool)
         goto nomem;
     char *np = w->names;
     for (size_t i = 0; i < ncols; i++) {
@@ -1280,18 +1634,8 @@ sl_pq_writer *sl_pq_writer_new(const sl_column *cols, size_t ncols, const sl_pq_
         c->phys = phys_type(c->type, w->opts.int96_timestamps);
         c->is_bytes = c->phys == SL_PQT_BYTE_ARRAY;
         c->can_dict = c->phys != SL_PQT_BOOLEAN;
-        /* Whole-page buffers are reserved at once: untouched memory costs no
-         * RAM, and growing them by copying is what made small files slow. */
-        if (!c->required && !(c->defs = malloc(PAGE_ROW_LIMIT)))
-            goto nomem;
-        if (c->can_dict && !(c->idx = malloc(PAGE_ROW_LIMIT * sizeof *c->idx)))
-            goto nomem;
         if (!c->required && c->phys != SL_PQT_BOOLEAN)
             c->plain_base = LEVEL_GAP;
-        size_t pre = c->phys == SL_PQT_BOOLEAN ? PAGE_ROW_LIMIT : w->opts.page_bytes + 64;
-        if (pre > ((size_t)16 << 20))
-            pre = (size_t)16 << 20;
-        c->plain_pre = pre;
         col_reset_chunk(w, c);
     }
     if (w_write(w, "PAR1", 4, errstr, errstr_size) != SL_OK)
@@ -1313,7 +1657,7 @@ sl_err sl_pq_writer_write_row(sl_pq_writer *w, const sl_value *vals, char *errst
                        "parquet writer: write after close or after an error");
     /* validate the whole row first, so a bad row leaves nothing behind */
     for (size_t i = 0; i < w->ncols; i++) {
-        const pq_col *c = &w->cols[i];
+        pq_col *c = &w->cols[i];
         const sl_value *v = &vals[i];
         if (v->is_null) {
             if (c->required)
@@ -1332,6 +1676,8 @@ sl_err sl_pq_writer_write_row(sl_pq_writer *w, const sl_value *vals, char *errst
                            "parquet writer: row %llu: column '%s': value of %u bytes is over "
                            "the %u-byte limit", (unsigned long long)w->rows, c->name,
                            (unsigned)v->u.s.n, MAX_VALUE_BYTES);
+        if (c->dict_mode)
+            dict_prefetch(c, v);
     }
     for (size_t i = 0; i < w->ncols; i++) {
         e = col_append(w, &w->cols[i], &vals[i], errstr, errstr_size);
@@ -1490,11 +1836,9 @@ void sl_pq_writer_destroy(sl_pq_writer *w)
     if (w->cols) {
         for (size_t i = 0; i < w->ncols; i++) {
             pq_col *c = &w->cols[i];
-            free(c->defs);
-            free(c->idx);
-            sl_buf_free(&c->plain);
-            segbuf_free(&c->chunk);
-            dict_free(&c->dict);
+            if (w->pool)
+                col_release(w, c);
+            sl_buf_free(&c->lvl);
             sl_buf_free(&c->st.smin);
             sl_buf_free(&c->st.smax);
         }
@@ -1506,11 +1850,8 @@ void sl_pq_writer_destroy(sl_pq_writer *w)
     }
     free(w->kvs);
     free(w->names);
-    sl_codec_destroy(w->own_codec);
-    sl_buf_free(&w->page);
-    sl_buf_free(&w->hdr);
-    sl_buf_free(&w->dpage);
     sl_buf_free(&w->rgmeta);
+    sl_pq_pool_destroy(w->own_pool);
     free(w);
 }
 
