@@ -13,8 +13,10 @@
 # and best CPU (user+sys) times count. Both sides must produce the same row counts.
 # 4. Peak RSS of `sluice land` on a ~50 MB and a ~500 MB input (same generator), which
 #    should be about equal (memory bounded by --max-memory, not by the input).
-# Target: DuckDB time / sluice time >= 10 (CPU time, which the shared machine disturbs
-# least; wall time is printed too). Exit 1 when missed or when the rows differ.
+# Target (issue 3): throughput, DuckDB wall time / sluice wall time >= 10, DuckDB on one
+# thread, sluice on what it uses (its write threads: up to 2 cores), on a quiet machine.
+# The CPU-time ratio is printed too (on a shared machine it is the steadier figure).
+# Exit 1 when missed or when the rows differ.
 set -u
 cd "$(dirname "$0")/.."
 SLUICE=${SLUICE:-build/sluice}
@@ -81,13 +83,13 @@ awk -v n="$N" -v b="$bytes" -v sw="$s_wall" -v sc="$s_cpu" -v dw="$d_wall" -v dc
     printf "land: %d attempts, %.1f MB NDJSON -> assessments/questions/options, zstd, dt partitions; best of %d\n", n, b / 1e6, R
     printf "  sluice land   wall %7.2f s  cpu %7.2f s  %6.1f MB/s (cpu)  %8.0f attempts/s (cpu)  peak RSS %5.0f MB\n", sw, sc, b / 1e6 / sc, n / sc, sr / 1024
     printf "  duckdb        wall %7.2f s  cpu %7.2f s  %6.1f MB/s (cpu)  %8.0f attempts/s (cpu)  peak RSS %5.0f MB\n", dw, dc, b / 1e6 / dc, n / dc, dr / 1024
-    printf "  ratio duckdb/sluice: cpu %.2f, wall %.2f  (target >= 10 on cpu)\n", dc / sc, dw / sw
+    printf "  ratio duckdb/sluice: wall %.2f, cpu %.2f  (target: wall >= 10)\n", dw / sw, dc / sc
     printf "  sluice peak RSS: %.0f MB on 50 MB input, %.0f MB on 500 MB input (x%.2f)\n", r50 / 1024, r500 / 1024, r500 / r50
 }'
 echo "  rows (assessments questions options): sluice $s_rows, duckdb $d_rows"
 status=0
 [ "$s_rows" = "$d_rows" ] || { echo "  ROWS DIFFER"; status=1; }
-if awk -v sc="$s_cpu" -v dc="$d_cpu" 'BEGIN { exit !(dc / sc >= 10) }'; then
+if awk -v sw="$s_wall" -v dw="$d_wall" 'BEGIN { exit !(dw / sw >= 10) }'; then
     echo "  target: MET"
 else
     echo "  target: MISSED"

@@ -6,10 +6,12 @@
  *   build/bench/land_bench --in FILE --lake DIR [--page-bytes N] [--dict-max N]
  *       [--row-group N] [--max-memory N] [--codec C] [--level N] [--no-dict]
  *       [--dedupe-window N] [--mmap-threshold N] [--map-only] [--mapping NAME|FILE] [--repeat K]
+ *       [--write-threads N (-1: none)] [--stage-bytes N]
  *
  * Each repeat lands into a fresh DIR/run<k> (deleted afterwards). Prints key=value
  * lines: seconds, cpu_seconds (best of the repeats), mb_per_s (input MB / best wall
- * second), messages, files, max_rss_kb.
+ * second), messages, files, max_rss_kb; and per repeat bytes_out (Parquet bytes
+ * committed) and early_row_groups (written early for the memory budget).
  */
 #include <fcntl.h>
 #include <malloc.h>
@@ -115,6 +117,8 @@ static int land_once(const char *in, const char *dir, const sl_mapping *m, const
     *messages = stats.messages;
     *files = stats.files;
     *bytes_in = sl_json_stream_bytes(st);
+    printf("bytes_out=%llu early_row_groups=%llu\n", (unsigned long long)stats.bytes,
+           (unsigned long long)stats.early_row_groups);
     rc = 0;
 done:
     if (rc)
@@ -155,6 +159,8 @@ int main(int argc, char **argv)
     lo.pq.compression_level = atoi(arg(argc, argv, "--level", "0"));
     lo.pq.disable_dictionary = flag(argc, argv, "--no-dict");
     lo.dedupe_window = (size_t)strtoull(arg(argc, argv, "--dedupe-window", "0"), NULL, 10);
+    lo.write_threads = atoi(arg(argc, argv, "--write-threads", "0"));
+    lo.stage_bytes = (size_t)strtoull(arg(argc, argv, "--stage-bytes", "0"), NULL, 10);
     if (sl_pq_codec_parse(arg(argc, argv, "--codec", "zstd"), &lo.pq.codec) != 0) {
         fprintf(stderr, "unknown codec\n");
         return 2;

@@ -6,11 +6,37 @@
  * Hot path (sl_lander_add): map the message (no allocation per value), look the
  * writer of each row up through a per-table "last writer" cache (rows of one
  * message almost always share table, tenant and dt) backed by a small hash table,
- * and append the row. Writers stream row groups into their temporary files.
+ * and stage (copy) the row. Staged rows are written to their files in batches,
+ * file by file, so a file's buffers are touched once per batch.
+ *
+ * Write threads (opts.write_threads): there are two stages. The calling thread
+ * maps and stages into one while the write threads write the other; each writer
+ * belongs to one write thread for its whole life (round robin per table) and
+ * that thread creates its temporary file and Parquet writer (with the thread's
+ * own sl_pq_pool) when its first row is written. The handoff is one mutex and two
+ * condition variables: the caller publishes numbered jobs (write a stage, write
+ * row groups out early, close a range's files); each thread runs them in order,
+ * its own files only, going on to the next job as soon as it has finished the
+ * previous one; the caller waits until every thread has finished job n. When the
+ * current stage is full the caller publishes it and takes the other stage back
+ * (waits for its job), so at most two jobs are unfinished and a thread that is
+ * done with one stage starts on the next while the other thread finishes. What a
+ * thread learns about a file (sizes, failure) it leaves in the file's after[]
+ * slot of that stage, read by the caller after the wait; the caller never touches
+ * a writer, a store file or the store while a job may run. Every other step
+ * (commit, revoke, relieve_memory, assign, destroy, failing a partition) first
+ * writes both stages and waits for every job (stage_flush), so it sees a
+ * quiescent lander exactly as without threads, and jobs other than stages are
+ * only published then and waited for at once. A write error marks the writer
+ * (and records the first message); the caller fails that writer's partition once
+ * no staged row can point at its files. With write_threads < 0 each job runs on
+ * the calling thread when published (the same code, no thread).
  */
 #include "lake/land.h"
 
 #include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,10 +53,12 @@
 #define DEF_DEDUPE_WINDOW 1000000
 #define REASON_MAX 1024
 /* Rows are staged (copied) and written to their files in batches of about this
- * many bytes, file by file: a file's buffers are touched once per batch instead of
- * once per message (messages of a range scatter over hundreds of dt folders). */
-#define STAGE_MAX ((size_t)4 << 20)
+ * many bytes (opts.stage_bytes), file by file: a file's buffers are touched once
+ * per batch instead of once per message (messages of a range scatter over
+ * hundreds of dt folders). */
+#define DEF_STAGE_BYTES ((size_t)4 << 20)
 #define STAGE_BLOCK ((size_t)1 << 20)
+#define MAX_WRITE_THREADS 8
 
 /* One open file of a range: a Parquet writer streaming into a temporary file. */
 typedef struct part part;
@@ -44,13 +72,26 @@ typedef struct pwriter {
     uint64_t key;        /* lookup hash of (table, tenant, dt) */
     char *dir;           /* folder, from the lake root */
     char *tmp;           /* temporary file path */
-    sl_store_file *file; /* NULL once finished or aborted */
+    size_t thread;       /* the write thread it belongs to (0 without threads) */
+    int open;            /* counted in open_files: not finished, not dropped */
+    /* Made by its write thread when its first row is written; file NULL before,
+     * and once finished or aborted. */
+    sl_store_file *file;
     sl_pq_writer *w;
+    int failed;          /* set by its write thread: creating or writing it failed */
+    /* What its write thread saw after writing its rows of stage i (read by the
+     * caller once that stage's job is done: the thread may be writing the other
+     * stage meanwhile). */
+    struct {
+        size_t buffered;
+        uint64_t written;
+        int opened, failed;
+    } after[2];
     uint64_t rows;       /* rows staged or written */
     size_t buffered;     /* last known sl_pq_writer_buffered_bytes */
     uint64_t written;    /* last known sl_pq_writer_bytes_written */
-    uint32_t stage_head, stage_tail; /* its staged rows (index + 1; 0: none) */
-    size_t staged;       /* bytes of its staged rows */
+    uint32_t stage_head[2], stage_tail[2]; /* its rows in each stage (index + 1; 0: none) */
+    size_t staged[2];    /* bytes of its rows in each stage */
 } pwriter;
 
 /* A staged row: its file, its cells in the stage, the file's next staged row. */
@@ -65,6 +106,44 @@ typedef struct stage_block {
     uint8_t *p;
     size_t cap, used;
 } stage_block;
+
+/* A batch of staged rows (see DEF_STAGE_BYTES, stage_put). */
+typedef struct stage {
+    sl_value *vals;
+    size_t nvals, capvals;
+    staged *rows;
+    size_t nrows, caprows;
+    pwriter **touched;           /* files with staged rows, in first-staged order */
+    size_t ntouched, captouched;
+    stage_block *blocks;
+    size_t nblocks, curblock;
+    size_t bytes;
+} stage;
+
+typedef enum job_kind {
+    JOB_STAGE,      /* write the rows of a stage, file by file */
+    JOB_ROW_GROUPS, /* write the buffered row group of each listed file out */
+    JOB_CLOSE       /* finish each listed file (footer with job_kv, then the store file) */
+} job_kind;
+
+/* Work for the write threads: each does the part that concerns its files. */
+typedef struct job {
+    job_kind kind;
+    int stage;                   /* JOB_STAGE: which */
+    pwriter **w;                 /* JOB_ROW_GROUPS, JOB_CLOSE: the files */
+    size_t nw;
+} job;
+
+/* A write thread, or (write_threads < 0) the calling thread's stand-in. */
+typedef struct lthread {
+    struct sl_lander *l;
+    size_t idx;
+    pthread_t th;
+    int started;
+    sl_pq_pool *pool;            /* its writers' (owned, or opts.pq.pool when borrowed) */
+    int own_pool;
+    uint64_t done;               /* number of the last job it finished (under mu) */
+} lthread;
 
 struct part {
     char *topic;
@@ -86,7 +165,7 @@ struct part {
     sl_dedupe *dd;         /* created when the first key needs it */
     uint64_t *hashes;      /* keys landed in this range, in order */
     size_t nhashes, caphashes;
-    int stage_failed;      /* a staged row failed to write: fail after the flush */
+    int stage_failed;      /* one of its files failed in a job: fail it once quiescent */
 };
 
 struct sl_lander {
@@ -95,7 +174,6 @@ struct sl_lander {
     sl_mapper *mapper;
     sl_tenant_extractor *tenant_x; /* opts.tenant_from set; NULL otherwise */
     sl_lander_opts opts;
-    sl_pq_pool *pq_pool;         /* shared by this lander's writers (unless opts.pq.pool) */
     const char *codec;
     size_t ntables;              /* mapping tables; quarantine is index ntables */
     const char **names;          /* ntables + 1 */
@@ -103,6 +181,8 @@ struct sl_lander {
     size_t *ncols;               /* ntables + 1 */
     size_t **required;           /* per mapping table: indexes of required columns */
     size_t *nrequired;
+    size_t **strcols;            /* ntables + 1: indexes of string and binary columns */
+    size_t *nstrcols;
     part **parts;
     size_t nparts, capparts;
     part *cached;
@@ -115,16 +195,24 @@ struct sl_lander {
     uint64_t *table_rows;        /* committed, ntables + 1 */
     pwriter **scratch;           /* relieve_memory's list of writers */
     size_t capscratch;
-    /* the stage (see STAGE_MAX) */
-    sl_value *svals;
-    size_t nsvals, capsvals;
-    staged *srows;
-    size_t nsrows, capsrows;
-    pwriter **stouched;          /* files with staged rows, in first-staged order */
-    size_t nstouched, capstouched;
-    stage_block *sblocks;
-    size_t nsblocks, cursblock;
-    size_t stage_bytes;
+    size_t *next_thread;         /* per table: round robin of new writers over threads */
+    /* the stages: cur is filled by sl_lander_add; the other one may be in a job */
+    stage stg[2];
+    int cur;
+    size_t stage_max;            /* opts.stage_bytes or the default */
+    /* write threads (nthreads 0: jobs run on the calling thread, with thr[0]) */
+    lthread thr[MAX_WRITE_THREADS];
+    size_t nthreads;
+    pthread_mutex_t mu;          /* guards jobs, job_seq, job_quit, job_err, thr[].done */
+    pthread_cond_t job_cv, done_cv;
+    int sync_init;               /* mu and the condition variables exist */
+    job jobs[2];                 /* job k is jobs[k % 2]; at most two are unfinished */
+    uint64_t job_seq;            /* number of the last job published (the first is 1) */
+    int job_quit;
+    uint64_t stage_job[2];       /* the job writing stage i; 0: none since it was emptied */
+    sl_err job_err;              /* first error of the write threads not yet reported */
+    char job_errstr[512];
+    const char *job_kv[4];       /* JOB_CLOSE: two key-value pairs for the footer */
     /* Test hook SLUICE_TEST_CRASH_AT=STEP[:N] (crash_point); empty step: off. */
     char crash_step[16];
     uint64_t crash_nth, crash_seen;
@@ -249,11 +337,12 @@ static void writer_free(pwriter *w)
 }
 
 /* Creates the writer of (table, tenant, dt) for the range starting at `first`:
- * the temporary file in the table's folder and a Parquet writer streaming into it. */
+ * its names and its place in p; its write thread makes the temporary file in the
+ * table's folder and the Parquet writer streaming into it (writer_open) when it
+ * writes the first row. */
 static sl_err writer_create(sl_lander *l, part *p, size_t table, const char *tenant, size_t tlen,
                             int32_t dt, int64_t first, pwriter **out, char *errstr, size_t errstr_size)
 {
-    sl_err e = SL_OK;
     sl_buf path = { 0 };
     pwriter *w = calloc(1, sizeof *w);
     if (!w)
@@ -283,17 +372,8 @@ static sl_err writer_create(sl_lander *l, part *p, size_t table, const char *ten
     }
     if ((p->nw + 1) * 2 > p->nslots && slots_grow(p) != SL_OK)
         goto nomem;
-    e = sl_store_create(l->store, w->tmp, &w->file, errstr, errstr_size);
-    if (e != SL_OK)
-        goto err;
-    w->w = sl_pq_writer_new(l->cols[table], l->ncols[table], &l->opts.pq, sl_store_file_out(w->file), errstr,
-                            errstr_size);
-    if (!w->w) {
-        e = SL_ERR_INVALID;
-        sl_store_file_abort(w->file);
-        goto err;
-    }
-    w->written = sl_pq_writer_bytes_written(w->w);
+    w->thread = l->nthreads ? l->next_thread[table]++ % l->nthreads : 0;
+    w->open = 1;
     size_t j = (size_t)w->key & (p->nslots - 1);
     while (p->slots[j])
         j = (j + 1) & (p->nslots - 1);
@@ -304,11 +384,30 @@ static sl_err writer_create(sl_lander *l, part *p, size_t table, const char *ten
     sl_buf_free(&path);
     return SL_OK;
 nomem:
-    e = sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory");
-err:
     sl_buf_free(&path);
     writer_free(w);
-    return e;
+    return sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory");
+}
+
+/* On w's write thread (t): makes its temporary file and Parquet writer (with the
+ * thread's pool). On failure nothing is left open and the error is in errstr. */
+static sl_err writer_open(sl_lander *l, lthread *t, pwriter *w, char *errstr, size_t errstr_size)
+{
+    sl_err e = sl_store_create(l->store, w->tmp, &w->file, errstr, errstr_size);
+    if (e != SL_OK) {
+        w->file = NULL;
+        return e;
+    }
+    sl_pq_options o = l->opts.pq;
+    o.pool = t->pool;
+    w->w = sl_pq_writer_new(l->cols[w->table], l->ncols[w->table], &o, sl_store_file_out(w->file), errstr,
+                            errstr_size);
+    if (!w->w) {
+        sl_store_file_abort(w->file);
+        w->file = NULL;
+        return SL_ERR_INVALID;
+    }
+    return SL_OK;
 }
 
 /* The writer of (table, tenant, dt) in p, created when missing. */
@@ -339,31 +438,31 @@ static sl_err writer_get(sl_lander *l, part *p, size_t table, const char *tenant
     return SL_OK;
 }
 
-/* Updates the size accounting of writer, partition and lander after writes. */
-static void account(sl_lander *l, pwriter *w)
+/* Updates the size accounting of writer, partition and lander after writes: w's
+ * writer now buffers `buffered` bytes and has written `written`. */
+static void account(sl_lander *l, pwriter *w, size_t buffered, uint64_t written)
 {
     part *p = w->owner;
-    size_t buffered = sl_pq_writer_buffered_bytes(w->w);
-    w->written = sl_pq_writer_bytes_written(w->w);
+    w->written = written;
     l->buffered = l->buffered - w->buffered + buffered;
     p->buffered = p->buffered - w->buffered + buffered;
     w->buffered = buffered;
-    w->staged = 0;
-    if (w->written + buffered > p->max_file_bytes)
-        p->max_file_bytes = w->written + buffered;
+    uint64_t size = w->written + buffered + w->staged[0] + w->staged[1];
+    if (size > p->max_file_bytes)
+        p->max_file_bytes = size;
 }
 
-/* A copy of n string bytes in the stage (valid until the stage is emptied). */
-static const char *stage_copy(sl_lander *l, const char *s, size_t n)
+/* A copy of n string bytes in stage s (valid until the stage is emptied). */
+static const char *stage_copy(stage *s, const char *src, size_t n)
 {
     if (n == 0)
         return "";
     for (;;) {
-        if (l->cursblock < l->nsblocks) {
-            stage_block *b = &l->sblocks[l->cursblock];
+        if (s->curblock < s->nblocks) {
+            stage_block *b = &s->blocks[s->curblock];
             if (b->cap - b->used >= n) {
                 uint8_t *d = b->p + b->used;
-                memcpy(d, s, n);
+                memcpy(d, src, n);
                 b->used += n;
                 return (const char *)d;
             }
@@ -375,120 +474,351 @@ static const char *stage_copy(sl_lander *l, const char *s, size_t n)
                 b->cap = n;
                 continue;
             }
-            l->cursblock++;
+            s->curblock++;
             continue;
         }
-        stage_block *nb = realloc(l->sblocks, (l->nsblocks + 1) * sizeof *nb);
+        stage_block *nb = realloc(s->blocks, (s->nblocks + 1) * sizeof *nb);
         if (!nb)
             return NULL;
-        l->sblocks = nb;
+        s->blocks = nb;
         size_t cap = n > STAGE_BLOCK ? n : STAGE_BLOCK;
-        if (!(nb[l->nsblocks].p = malloc(cap)))
+        if (!(nb[s->nblocks].p = malloc(cap)))
             return NULL;
-        nb[l->nsblocks].cap = cap;
-        nb[l->nsblocks].used = 0;
-        l->nsblocks++;
+        nb[s->nblocks].cap = cap;
+        nb[s->nblocks].used = 0;
+        s->nblocks++;
     }
 }
 
-/* Stages one row of file w: its cells are copied (strings too), so the mapper's
- * buffers can be reused at once. Counts the row for the due limits. */
+/* Stages one row of file w in the current stage: its cells are copied (strings
+ * too), so the mapper's buffers can be reused at once. Counts the row for the due
+ * limits. */
 static sl_err stage_put(sl_lander *l, part *p, pwriter *w, const sl_value *row, char *errstr,
                         size_t errstr_size)
 {
     size_t nc = l->ncols[w->table];
-    const sl_column *cols = l->cols[w->table];
-    if ((l->nsvals + nc > l->capsvals || l->nsrows == l->capsrows || l->nstouched == l->capstouched)) {
-        size_t cv = l->capsvals ? l->capsvals : 4096, cr = l->capsrows ? l->capsrows : 1024,
-               ct = l->capstouched ? l->capstouched : 64;
-        while (cv < l->nsvals + nc)
+    const size_t *strcols = l->strcols[w->table], nstr = l->nstrcols[w->table];
+    int si = l->cur;
+    stage *s = &l->stg[si];
+    if ((s->nvals + nc > s->capvals || s->nrows == s->caprows || s->ntouched == s->captouched)) {
+        size_t cv = s->capvals ? s->capvals : 4096, cr = s->caprows ? s->caprows : 1024,
+               ct = s->captouched ? s->captouched : 64;
+        while (cv < s->nvals + nc)
             cv *= 2;
-        if (l->nsrows == cr)
+        if (s->nrows == cr)
             cr *= 2;
-        if (l->nstouched == ct)
+        if (s->ntouched == ct)
             ct *= 2;
-        sl_value *nv = cv != l->capsvals ? realloc(l->svals, cv * sizeof *nv) : l->svals;
+        sl_value *nv = cv != s->capvals ? realloc(s->vals, cv * sizeof *nv) : s->vals;
         if (nv)
-            l->svals = nv, l->capsvals = cv;
-        staged *nr = cr != l->capsrows ? realloc(l->srows, cr * sizeof *nr) : l->srows;
+            s->vals = nv, s->capvals = cv;
+        staged *nr = cr != s->caprows ? realloc(s->rows, cr * sizeof *nr) : s->rows;
         if (nr)
-            l->srows = nr, l->capsrows = cr;
-        pwriter **nt = ct != l->capstouched ? realloc(l->stouched, ct * sizeof *nt) : l->stouched;
+            s->rows = nr, s->caprows = cr;
+        pwriter **nt = ct != s->captouched ? realloc(s->touched, ct * sizeof *nt) : s->touched;
         if (nt)
-            l->stouched = nt, l->capstouched = ct;
+            s->touched = nt, s->captouched = ct;
         if (!nv || !nr || !nt)
             return sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory");
     }
-    sl_value *dst = l->svals + l->nsvals;
-    size_t before = l->stage_bytes;
+    sl_value *dst = s->vals + s->nvals;
+    size_t before = s->bytes;
     memcpy(dst, row, nc * sizeof *dst);
-    for (size_t c = 0; c < nc; c++) {
-        if ((cols[c].type != SL_T_STRING && cols[c].type != SL_T_BINARY) || dst[c].is_null)
+    for (size_t k = 0; k < nstr; k++) {
+        size_t c = strcols[k];
+        if (dst[c].is_null)
             continue;
-        const char *copy = stage_copy(l, dst[c].u.s.p, dst[c].u.s.n);
+        const char *copy = stage_copy(s, dst[c].u.s.p, dst[c].u.s.n);
         if (!copy)
             return sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory");
         dst[c].u.s.p = copy;
-        l->stage_bytes += dst[c].u.s.n;
+        s->bytes += dst[c].u.s.n;
     }
-    uint32_t idx = (uint32_t)l->nsrows + 1;
-    l->srows[l->nsrows++] = (staged){ w, l->nsvals, 0 };
-    l->nsvals += nc;
-    l->stage_bytes += nc * sizeof *dst;
-    w->staged += l->stage_bytes - before;
-    if (w->written + w->buffered + w->staged > p->max_file_bytes)
-        p->max_file_bytes = w->written + w->buffered + w->staged;
-    if (w->stage_tail)
-        l->srows[w->stage_tail - 1].next = idx;
+    uint32_t idx = (uint32_t)s->nrows + 1;
+    s->rows[s->nrows++] = (staged){ w, s->nvals, 0 };
+    s->nvals += nc;
+    s->bytes += nc * sizeof *dst;
+    w->staged[si] += s->bytes - before;
+    uint64_t size = w->written + w->buffered + w->staged[0] + w->staged[1];
+    if (size > p->max_file_bytes)
+        p->max_file_bytes = size;
+    if (w->stage_tail[si])
+        s->rows[w->stage_tail[si] - 1].next = idx;
     else {
-        w->stage_head = idx;
-        l->stouched[l->nstouched++] = w;
+        w->stage_head[si] = idx;
+        s->touched[s->ntouched++] = w;
     }
-    w->stage_tail = idx;
+    w->stage_tail[si] = idx;
     w->rows++;
     if (w->rows > p->max_file_rows)
         p->max_file_rows = w->rows;
     return SL_OK;
 }
 
+/* On a write thread (or the caller without threads): records the first error of
+ * the write threads, "topic [partition]: why", for the caller to report. */
+static void thread_error(sl_lander *l, const pwriter *w, sl_err e, const char *why)
+{
+    if (l->nthreads)
+        pthread_mutex_lock(&l->mu);
+    if (l->job_err == SL_OK)
+        l->job_err = sl_errf(e, l->job_errstr, sizeof l->job_errstr, "%s [%d]: %s", w->owner->topic,
+                             (int)w->owner->partition, why);
+    if (l->nthreads)
+        pthread_mutex_unlock(&l->mu);
+}
+
+/* On thread t: writes w's rows of stage si in their order, opening w first when
+ * this is its first write, and leaves what it saw in w->after[si]. A failure
+ * marks w failed: its later rows are dropped (its partition is failed by the
+ * caller once the stage is done). */
+static void job_stage_one(sl_lander *l, lthread *t, pwriter *w, int si)
+{
+    char e2[512];
+    if (!w->failed && !w->w) {
+        sl_err e = writer_open(l, t, w, e2, sizeof e2);
+        if (e != SL_OK) {
+            w->failed = 1;
+            thread_error(l, w, e, e2);
+        }
+    }
+    const stage *s = &l->stg[si];
+    for (uint32_t k = w->stage_head[si]; k && !w->failed; k = s->rows[k - 1].next) {
+        sl_err e = sl_pq_writer_write_row(w->w, s->vals + s->rows[k - 1].vals, e2, sizeof e2);
+        if (e != SL_OK) {
+            w->failed = 1;
+            thread_error(l, w, e, e2);
+        }
+    }
+    w->after[si].failed = w->failed;
+    w->after[si].opened = w->w != NULL;
+    if (w->w) {
+        w->after[si].buffered = sl_pq_writer_buffered_bytes(w->w);
+        w->after[si].written = sl_pq_writer_bytes_written(w->w);
+    }
+}
+
+/* On thread t: finishes file w (footer with the job's key-values, then the store
+ * file). On success w->file is NULL and w->written its final size. Either way
+ * the Parquet writer is destroyed at once (w->w NULL): its buffers go back to the
+ * thread's pool for the next file instead of piling up until the whole range
+ * is committed (the commit's memory peak). */
+static void job_close_one(sl_lander *l, pwriter *w)
+{
+    char e2[512];
+    sl_err e = SL_OK;
+    if (!w->w || !w->file)
+        e = sl_errf(SL_ERR_INVALID, e2, sizeof e2, "%s was never opened", w->tmp);
+    for (size_t k = 0; e == SL_OK && k < 4; k += 2)
+        if (sl_pq_writer_add_kv(w->w, l->job_kv[k], l->job_kv[k + 1]) != SL_OK)
+            e = sl_errf(SL_ERR_NOMEM, e2, sizeof e2, "out of memory");
+    if (e == SL_OK)
+        e = sl_pq_writer_close(w->w, e2, sizeof e2);
+    if (w->w)
+        w->written = sl_pq_writer_bytes_written(w->w);
+    sl_pq_writer_destroy(w->w);
+    w->w = NULL;
+    if (e == SL_OK) {
+        sl_store_file *f = w->file;
+        w->file = NULL;
+        e = sl_store_file_finish(f, e2, sizeof e2);
+    }
+    if (e != SL_OK) {
+        w->failed = 1;
+        thread_error(l, w, e, e2);
+    }
+}
+
+/* On thread t: its part of job j (the files that belong to it). */
+static void job_run(sl_lander *l, lthread *t, const job *j)
+{
+    char e2[512];
+    if (j->kind == JOB_STAGE) {
+        const stage *s = &l->stg[j->stage];
+        for (size_t i = 0; i < s->ntouched; i++)
+            if (s->touched[i]->thread == t->idx)
+                job_stage_one(l, t, s->touched[i], j->stage);
+        return;
+    }
+    for (size_t i = 0; i < j->nw; i++) {
+        pwriter *w = j->w[i];
+        if (w->thread != t->idx || w->failed)
+            continue;
+        if (j->kind == JOB_CLOSE) {
+            job_close_one(l, w);
+        } else {
+            sl_err e = sl_pq_writer_flush_row_group(w->w, e2, sizeof e2);
+            if (e != SL_OK) {
+                w->failed = 1;
+                thread_error(l, w, e, e2);
+            }
+        }
+    }
+}
+
+/* A write thread: runs the published jobs in order, each as soon as it has
+ * finished the one before (not waiting for the other threads), until told to
+ * quit. */
+static void *thread_main(void *arg)
+{
+    lthread *t = arg;
+    sl_lander *l = t->l;
+    pthread_mutex_lock(&l->mu);
+    for (;;) {
+        while (!l->job_quit && l->job_seq == t->done)
+            pthread_cond_wait(&l->job_cv, &l->mu);
+        if (l->job_quit)
+            break;
+        job j = l->jobs[(t->done + 1) % 2];
+        pthread_mutex_unlock(&l->mu);
+        job_run(l, t, &j);
+        pthread_mutex_lock(&l->mu);
+        t->done++;
+        pthread_cond_broadcast(&l->done_cv);
+    }
+    pthread_mutex_unlock(&l->mu);
+    return NULL;
+}
+
+/* Waits until every write thread has finished job number `upto` (and so every
+ * job before it). */
+static void jobs_wait(sl_lander *l, uint64_t upto)
+{
+    if (!l->nthreads)
+        return;
+    pthread_mutex_lock(&l->mu);
+    for (;;) {
+        size_t i = 0;
+        while (i < l->nthreads && l->thr[i].done >= upto)
+            i++;
+        if (i == l->nthreads)
+            break;
+        pthread_cond_wait(&l->done_cv, &l->mu);
+    }
+    pthread_mutex_unlock(&l->mu);
+}
+
+/* Publishes job j and returns its number. Its slot held the job two before it,
+ * which must be finished first (so at most two jobs are ever unfinished). Without
+ * threads the job runs here and now. */
+static uint64_t job_publish(sl_lander *l, const job *j)
+{
+    uint64_t k = l->job_seq + 1;
+    if (!l->nthreads) {
+        l->job_seq = k;
+        job_run(l, &l->thr[0], j);
+        return k;
+    }
+    if (k > 2)
+        jobs_wait(l, k - 2);
+    pthread_mutex_lock(&l->mu);
+    l->jobs[k % 2] = *j;
+    l->job_seq = k;
+    pthread_cond_broadcast(&l->job_cv);
+    pthread_mutex_unlock(&l->mu);
+    return k;
+}
+
+/* Takes the first error the write threads recorded (message in errstr), if any. */
+static sl_err jobs_error(sl_lander *l, char *errstr, size_t errstr_size)
+{
+    if (l->nthreads)
+        pthread_mutex_lock(&l->mu);
+    sl_err e = l->job_err;
+    if (e != SL_OK)
+        sl_errf(e, errstr, errstr_size, "%s", l->job_errstr);
+    l->job_err = SL_OK;
+    if (l->nthreads)
+        pthread_mutex_unlock(&l->mu);
+    return e;
+}
+
+/* Empties stage si once its job is done: accounts its files from what their
+ * threads saw, marks the partitions of failed ones (stage_failed: failed by the
+ * caller when no staged row can point at their files any more) and forgets the
+ * rows. Returns 1 when some file failed. */
+static int stage_done(sl_lander *l, int si)
+{
+    stage *s = &l->stg[si];
+    int failed = 0;
+    for (size_t i = 0; i < s->ntouched; i++) {
+        pwriter *w = s->touched[i];
+        w->stage_head[si] = w->stage_tail[si] = 0;
+        w->staged[si] = 0;
+        if (w->after[si].failed) {
+            w->owner->stage_failed = 1;
+            failed = 1;
+        } else if (w->after[si].opened) {
+            account(l, w, w->after[si].buffered, w->after[si].written);
+        }
+    }
+    s->ntouched = s->nrows = s->nvals = 0;
+    s->bytes = 0;
+    for (size_t b = 0; b < s->nblocks; b++)
+        s->blocks[b].used = 0;
+    s->curblock = 0;
+    l->stage_job[si] = 0;
+    return failed;
+}
+
+/* Stage si can be filled again: waits for the job writing it (if any) and empties
+ * it. Returns 1 when some file of it failed. */
+static int stage_reclaim(sl_lander *l, int si)
+{
+    if (!l->stage_job[si])
+        return 0;
+    jobs_wait(l, l->stage_job[si]);
+    return stage_done(l, si);
+}
+
+/* Publishes the current stage as a job and makes the other stage current (the
+ * caller reclaims it before staging into it). */
+static void stage_publish(sl_lander *l)
+{
+    job j = { JOB_STAGE, l->cur, NULL, 0 };
+    l->stage_job[l->cur] = job_publish(l, &j);
+    l->cur ^= 1;
+}
+
 static void fail_partition(sl_lander *l, part *p, int manifest_maybe_written);
 
-/* Writes the staged rows, file by file, in their order, and empties the stage. A
- * write error fails that file's partition (after the pass, so no staged row
- * points at a freed file meanwhile); the first error is returned. */
+/* Fails every partition marked stage_failed (no job running, stages empty). */
+static void fail_marked(sl_lander *l)
+{
+    for (size_t i = 0; i < l->nparts; i++)
+        if (l->parts[i]->stage_failed) {
+            l->parts[i]->stage_failed = 0;
+            fail_partition(l, l->parts[i], 0);
+        }
+}
+
+/* Writes every staged row (both stages, in their order) and waits for every job:
+ * afterwards the lander is quiescent (no job runs, the stages are empty). A write
+ * error fails that file's partition (once nothing staged can point at its files
+ * any more); the first error is returned. */
 static sl_err stage_flush(sl_lander *l, char *errstr, size_t errstr_size)
 {
-    sl_err first = SL_OK;
-    for (size_t i = 0; i < l->nstouched; i++) {
-        pwriter *w = l->stouched[i];
-        if (!w->owner->stage_failed) {
-            for (uint32_t k = w->stage_head; k; k = l->srows[k - 1].next) {
-                char e2[512];
-                sl_err e = sl_pq_writer_write_row(w->w, l->svals + l->srows[k - 1].vals, e2, sizeof e2);
-                if (e != SL_OK) {
-                    if (first == SL_OK)
-                        first = sl_errf(e, errstr, errstr_size, "%s [%d]: %s", w->owner->topic,
-                                        (int)w->owner->partition, e2);
-                    w->owner->stage_failed = 1;
-                    break;
-                }
-            }
-            account(l, w);
-        }
-        w->stage_head = w->stage_tail = 0;
-    }
-    l->nstouched = l->nsrows = l->nsvals = 0;
-    l->stage_bytes = 0;
-    for (size_t b = 0; b < l->nsblocks; b++)
-        l->sblocks[b].used = 0;
-    l->cursblock = 0;
-    if (first != SL_OK)
-        for (size_t i = 0; i < l->nparts; i++)
-            if (l->parts[i]->stage_failed) {
-                l->parts[i]->stage_failed = 0;
-                fail_partition(l, l->parts[i], 0);
-            }
-    return first;
+    if (l->stg[l->cur].ntouched)
+        stage_publish(l);
+    jobs_wait(l, l->job_seq);
+    stage_reclaim(l, 0);
+    stage_reclaim(l, 1);
+    sl_err e = jobs_error(l, errstr, errstr_size);
+    fail_marked(l);
+    return e;
+}
+
+/* The current stage is full: hands it to the write threads, then takes the other
+ * stage back (waiting for its job) and returns, the threads still writing. When a
+ * file of the stage taken back failed, finishes like stage_flush. */
+static sl_err stage_rotate(sl_lander *l, char *errstr, size_t errstr_size)
+{
+    if (!l->nthreads)
+        return stage_flush(l, errstr, errstr_size);
+    stage_publish(l);
+    if (!stage_reclaim(l, l->cur))
+        return SL_OK;
+    return stage_flush(l, errstr, errstr_size);
 }
 
 /* 1 when no other lander has recovered p since its last recovery here (lake.h:
@@ -499,10 +829,11 @@ static int still_owned(sl_lander *l, const part *p)
     return sl_lake_owner_check(l->store, p->topic, p->partition, p->epoch, e2, sizeof e2) == SL_OK;
 }
 
-/* Closes the partition's writers. delete_tmps: also delete temporary files that
- * were already finished (a rollback); open ones are aborted (deleted). Unless the
- * partition is no longer ours: then another lander may be writing files of the same
- * names, so open files are only closed and nothing is deleted (its recovery did). */
+/* Closes the partition's writers (no job running). delete_tmps: also delete
+ * temporary files that were already finished (a rollback); open ones are aborted
+ * (deleted). Unless the partition is no longer ours: then another lander may be
+ * writing files of the same names, so open files are only closed and nothing is
+ * deleted (its recovery did). */
 static void drop_writers(sl_lander *l, part *p, int delete_tmps)
 {
     int touches = 0;
@@ -511,13 +842,14 @@ static void drop_writers(sl_lander *l, part *p, int delete_tmps)
     int mine = !touches || still_owned(l, p);
     for (size_t i = 0; i < p->nw; i++) {
         pwriter *w = p->w[i];
-        if (w->file) {
+        if (w->open) {
             char e2[256];
-            if (mine)
+            if (w->file && mine)
                 sl_store_file_abort(w->file);
-            else
+            else if (w->file)
                 sl_store_file_finish(w->file, e2, sizeof e2); /* closed, left to the owner's sweep */
             w->file = NULL;
+            w->open = 0;
             l->open_files--;
         } else if (delete_tmps && mine) {
             sl_store_delete(l->store, w->tmp, 0, NULL, 0);
@@ -560,9 +892,9 @@ static int by_buffered_desc(const void *a, const void *b)
 }
 
 /* Over max_memory: writes out the row groups of the biggest open files (of any
- * partition) until the lander buffers at most 3/4 of it. Files stay open, so this
- * bounds memory without making more files. A write error fails the partition of
- * the file concerned (its error is returned). */
+ * partition), as one job, so that the lander buffers at most 3/4 of it. Files stay
+ * open, so this bounds memory without making more files. A write error fails the
+ * partition of the file concerned (the first error is returned). */
 static sl_err relieve_memory(sl_lander *l, char *errstr, size_t errstr_size)
 {
     sl_err fe = stage_flush(l, errstr, errstr_size);
@@ -584,23 +916,26 @@ static sl_err relieve_memory(sl_lander *l, char *errstr, size_t errstr_size)
             if (l->parts[i]->w[j]->file && l->parts[i]->w[j]->buffered)
                 l->scratch[n++] = l->parts[i]->w[j];
     qsort(l->scratch, n, sizeof *l->scratch, by_buffered_desc);
-    uint64_t target = l->opts.max_memory / 4 * 3;
-    for (size_t k = 0; k < n && l->buffered > target; k++) {
-        pwriter *w = l->scratch[k];
-        sl_err e = sl_pq_writer_flush_row_group(w->w, errstr, errstr_size);
-        size_t buffered = sl_pq_writer_buffered_bytes(w->w);
-        w->written = sl_pq_writer_bytes_written(w->w);
-        l->buffered = l->buffered - w->buffered + buffered;
-        part *p = w->owner;
-        p->buffered = p->buffered - w->buffered + buffered;
-        w->buffered = buffered;
-        l->st.early_row_groups++;
-        if (e != SL_OK) {
-            fail_partition(l, p, 0);
-            return e;
-        }
+    /* Writing a row group out leaves (about) nothing buffered in its file. */
+    uint64_t target = l->opts.max_memory / 4 * 3, left = l->buffered;
+    size_t k = 0;
+    while (k < n && left > target) {
+        size_t b = l->scratch[k++]->buffered;
+        left = left > b ? left - b : 0;
     }
-    return SL_OK;
+    job j = { JOB_ROW_GROUPS, 0, l->scratch, k };
+    jobs_wait(l, job_publish(l, &j));
+    sl_err e = jobs_error(l, errstr, errstr_size);
+    for (size_t i = 0; i < k; i++) {
+        pwriter *w = l->scratch[i];
+        if (w->failed)
+            w->owner->stage_failed = 1;
+        else
+            account(l, w, sl_pq_writer_buffered_bytes(w->w), sl_pq_writer_bytes_written(w->w));
+        l->st.early_row_groups++;
+    }
+    fail_marked(l);
+    return e;
 }
 
 /* ---------------------------------------------------------------- partitions */
@@ -683,6 +1018,9 @@ sl_err sl_lander_assign(sl_lander *l, const char *topic, int32_t partition, int6
     if (p && p->assigned && p->first >= 0)
         return sl_errf(SL_ERR_INVALID, errstr, errstr_size,
                        "%s [%" PRId32 "] is assigned and has uncommitted messages", topic, partition);
+    /* Recovery uses the store: no job may run meanwhile. (p has nothing staged; an
+     * error here is another partition's, which reports it at its next call.) */
+    stage_flush(l, NULL, 0);
     if (!p) {
         if (l->nparts == l->capparts) {
             size_t nc = l->capparts ? l->capparts * 2 : 8;
@@ -870,9 +1208,9 @@ advance:
      * another: that one reports it at its next add or commit, as "assign again").
      * This add failed only if its own partition did. */
     e = SL_OK;
-    if (l->stage_bytes >= STAGE_MAX)
-        e = stage_flush(l, errstr, errstr_size);
-    if (e == SL_OK && l->buffered + l->stage_bytes > l->opts.max_memory)
+    if (l->stg[l->cur].bytes >= l->stage_max)
+        e = stage_rotate(l, errstr, errstr_size);
+    if (e == SL_OK && l->buffered + l->stg[0].bytes + l->stg[1].bytes > l->opts.max_memory)
         e = relieve_memory(l, errstr, errstr_size);
     if (e != SL_OK && !p->assigned) {
         l->last_quarantined = 0;
@@ -968,32 +1306,38 @@ sl_err sl_lander_commit(sl_lander *l, const char *topic, int32_t partition, int6
     char range[SL_LAKE_TOPIC_MAX + 80];
     snprintf(range, sizeof range, "%s+%" PRId32 "+%" PRId64 "+%" PRId64, p->topic, p->partition, p->first,
              p->last);
-    /* 1. Every file of the range finished under its temporary name (durable). */
+    /* 1. Every file of the range finished under its temporary name (durable), by
+     * the write threads (one job). */
     for (size_t i = 0; i < p->nw; i++) {
         pwriter *w = p->w[i];
         b.len = 0;
         if (sl_buf_printf(&b, "%s/", w->dir) != SL_OK ||
             sl_lake_final_name(&b, p->topic, p->partition, p->first, p->last, l->codec) != SL_OK ||
-            !(finals[i] = strdup((char *)b.data)) || sl_pq_writer_add_kv(w->w, "sluice.range", range) != SL_OK ||
-            sl_pq_writer_add_kv(w->w, "sluice.mapping", sl_mapping_name(l->mapping)) != SL_OK) {
+            !(finals[i] = strdup((char *)b.data))) {
             e = sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory");
             goto fail;
         }
-        e = sl_pq_writer_close(w->w, errstr, errstr_size);
-        w->written = sl_pq_writer_bytes_written(w->w);
+    }
+    l->job_kv[0] = "sluice.range";
+    l->job_kv[1] = range;
+    l->job_kv[2] = "sluice.mapping";
+    l->job_kv[3] = sl_mapping_name(l->mapping);
+    job close = { JOB_CLOSE, 0, p->w, p->nw };
+    jobs_wait(l, job_publish(l, &close));
+    e = jobs_error(l, errstr, errstr_size);
+    for (size_t i = 0; i < p->nw; i++) {
+        pwriter *w = p->w[i];
         l->buffered -= w->buffered;
         p->buffered -= w->buffered;
         w->buffered = 0;
-        if (e != SL_OK)
-            goto fail;
-        sl_store_file *f = w->file;
-        w->file = NULL;
-        l->open_files--;
-        e = sl_store_file_finish(f, errstr, errstr_size);
-        if (e != SL_OK)
-            goto fail;
+        if (w->open && !w->file) {
+            w->open = 0;
+            l->open_files--;
+        }
         files[i] = (sl_lake_file_entry){ l->names[w->table], w->tmp, finals[i], w->rows, w->written };
     }
+    if (e != SL_OK)
+        goto fail;
     e = sl_store_sync(l->store, errstr, errstr_size);
     if (e != SL_OK)
         goto fail;
@@ -1103,8 +1447,8 @@ sl_err sl_lander_revoke(sl_lander *l, const char *topic, int32_t partition, int 
     if (!p)
         return SL_OK;
     sl_err e = SL_OK;
-    if (!commit)
-        stage_flush(l, NULL, 0); /* staged rows may point at its files */
+    if (!commit || !p->assigned)
+        stage_flush(l, NULL, 0); /* staged rows may point at its files; quiescent */
     if (commit && p->assigned) {
         int64_t last;
         e = sl_lander_commit(l, topic, partition, &last, errstr, errstr_size);
@@ -1114,6 +1458,91 @@ sl_err sl_lander_revoke(sl_lander *l, const char *topic, int32_t partition, int 
 }
 
 /* ---------------------------------------------------------------- lifecycle and counters */
+
+/* How many write threads opts.write_threads means for this store (0: none). */
+static size_t threads_wanted(const sl_lander *l)
+{
+    int n = l->opts.write_threads;
+    if (n < 0)
+        return 0;
+    if (n == 0)
+        n = strcmp(sl_store_kind(l->store), "local") == 0 ? 2 : 1;
+    if (n > MAX_WRITE_THREADS)
+        n = MAX_WRITE_THREADS;
+    if (l->opts.pq.pool) /* one borrowed pool: one thread at a time may use it */
+        n = 1;
+    return (size_t)n;
+}
+
+/* Makes the write threads and their pools (or the calling thread's pool when
+ * there are none). On failure the threads made so far are left for thread_stop. */
+static sl_err thread_setup(sl_lander *l, char *errstr, size_t errstr_size)
+{
+    size_t n = threads_wanted(l);
+    for (size_t i = 0; i < (n ? n : 1); i++) {
+        lthread *t = &l->thr[i];
+        t->l = l;
+        t->idx = i;
+        t->pool = l->opts.pq.pool;
+        if (!t->pool) {
+            if (!(t->pool = sl_pq_pool_new()))
+                return sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory");
+            t->own_pool = 1;
+        }
+    }
+    if (!n)
+        return SL_OK;
+    if (pthread_mutex_init(&l->mu, NULL) != 0)
+        return sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "cannot make a mutex");
+    if (pthread_cond_init(&l->job_cv, NULL) != 0) {
+        pthread_mutex_destroy(&l->mu);
+        return sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "cannot make a condition variable");
+    }
+    if (pthread_cond_init(&l->done_cv, NULL) != 0) {
+        pthread_cond_destroy(&l->job_cv);
+        pthread_mutex_destroy(&l->mu);
+        return sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "cannot make a condition variable");
+    }
+    l->sync_init = 1;
+    /* The threads start with every signal blocked, so signals meant for the
+     * process (SIGINT, SIGTERM) reach the driver's thread as before. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    sl_err e = SL_OK;
+    for (size_t i = 0; i < n && e == SL_OK; i++) {
+        int rc = pthread_create(&l->thr[i].th, NULL, thread_main, &l->thr[i]);
+        if (rc != 0) {
+            e = sl_errf(SL_ERR_IO, errstr, errstr_size, "cannot start a write thread: %s", strerror(rc));
+            break;
+        }
+        l->thr[i].started = 1;
+        l->nthreads = i + 1;
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return e;
+}
+
+/* Stops and joins the write threads (no job may be running). */
+static void thread_stop(sl_lander *l)
+{
+    if (!l->sync_init)
+        return;
+    pthread_mutex_lock(&l->mu);
+    l->job_quit = 1;
+    pthread_cond_broadcast(&l->job_cv);
+    pthread_mutex_unlock(&l->mu);
+    for (size_t i = 0; i < MAX_WRITE_THREADS; i++)
+        if (l->thr[i].started) {
+            pthread_join(l->thr[i].th, NULL);
+            l->thr[i].started = 0;
+        }
+    l->nthreads = 0;
+    pthread_cond_destroy(&l->done_cv);
+    pthread_cond_destroy(&l->job_cv);
+    pthread_mutex_destroy(&l->mu);
+    l->sync_init = 0;
+}
 
 sl_lander *sl_lander_new(sl_store *store, const sl_mapping *mapping, const sl_lander_opts *opts,
                          char *errstr, size_t errstr_size)
@@ -1142,10 +1571,13 @@ sl_lander *sl_lander_new(sl_store *store, const sl_mapping *mapping, const sl_la
     crash_hook_init(l);
     l->store = store;
     l->mapping = mapping;
+    if (!l->opts.stage_bytes)
+        l->opts.stage_bytes = DEF_STAGE_BYTES;
+    l->stage_max = l->opts.stage_bytes;
     l->codec = sl_pq_codec_name(l->opts.pq.codec);
-    if (!l->opts.pq.pool && !(l->opts.pq.pool = l->pq_pool = sl_pq_pool_new()))
-        goto nomem;
     size_t nt = sl_mapping_ntables(mapping);
+    if (thread_setup(l, errstr, errstr_size) != SL_OK)
+        goto err;
     l->ntables = nt;
     l->names = calloc(nt + 1, sizeof *l->names);
     l->cols = calloc(nt + 1, sizeof *l->cols);
@@ -1153,8 +1585,10 @@ sl_lander *sl_lander_new(sl_store *store, const sl_mapping *mapping, const sl_la
     l->required = calloc(nt + 1, sizeof *l->required);
     l->nrequired = calloc(nt + 1, sizeof *l->nrequired);
     l->table_rows = calloc(nt + 1, sizeof *l->table_rows);
+    l->next_thread = calloc(nt + 1, sizeof *l->next_thread);
     l->qrow = calloc(sl_quarantine_ncols(), sizeof *l->qrow);
-    if (!l->names || !l->cols || !l->ncols || !l->required || !l->nrequired || !l->table_rows || !l->qrow)
+    if (!l->names || !l->cols || !l->ncols || !l->required || !l->nrequired || !l->table_rows ||
+        !l->next_thread || !l->qrow)
         goto nomem;
     if (l->opts.tenant && !sl_lake_table_valid(l->opts.tenant)) {
         sl_errf(SL_ERR_INVALID, errstr, errstr_size, "'%s' is not a valid tenant id", l->opts.tenant);
@@ -1180,6 +1614,15 @@ sl_lander *sl_lander_new(sl_store *store, const sl_mapping *mapping, const sl_la
     l->names[nt] = SL_LAKE_QUARANTINE;
     l->cols[nt] = sl_quarantine_columns();
     l->ncols[nt] = sl_quarantine_ncols();
+    if (!(l->strcols = calloc(nt + 1, sizeof *l->strcols)) || !(l->nstrcols = calloc(nt + 1, sizeof *l->nstrcols)))
+        goto nomem;
+    for (size_t t = 0; t <= nt; t++) {
+        if (!(l->strcols[t] = calloc(l->ncols[t] ? l->ncols[t] : 1, sizeof **l->strcols)))
+            goto nomem;
+        for (size_t c = 0; c < l->ncols[t]; c++)
+            if (l->cols[t][c].type == SL_T_STRING || l->cols[t][c].type == SL_T_BINARY)
+                l->strcols[t][l->nstrcols[t]++] = c;
+    }
     l->mapper = sl_mapper_new(mapping, errstr, errstr_size);
     if (!l->mapper)
         goto err;
@@ -1199,14 +1642,21 @@ void sl_lander_destroy(sl_lander *l)
     if (!l)
         return;
     stage_flush(l, NULL, 0); /* staged rows point at files about to go */
+    thread_stop(l);
     for (size_t i = 0; i < l->nparts; i++)
         part_free(l, l->parts[i]);
-    for (size_t b = 0; b < l->nsblocks; b++)
-        free(l->sblocks[b].p);
-    free(l->sblocks);
-    free(l->svals);
-    free(l->srows);
-    free(l->stouched);
+    for (int k = 0; k < 2; k++) {
+        stage *s = &l->stg[k];
+        for (size_t b = 0; b < s->nblocks; b++)
+            free(s->blocks[b].p);
+        free(s->blocks);
+        free(s->vals);
+        free(s->rows);
+        free(s->touched);
+    }
+    for (size_t i = 0; i < MAX_WRITE_THREADS; i++) /* after the writers (part_free) */
+        if (l->thr[i].own_pool)
+            sl_pq_pool_destroy(l->thr[i].pool);
     free(l->parts);
     sl_mapper_destroy(l->mapper);
     sl_tenant_extractor_destroy(l->tenant_x);
@@ -1215,13 +1665,18 @@ void sl_lander_destroy(sl_lander *l)
             free(l->required[t]);
     free(l->required);
     free(l->nrequired);
+    if (l->strcols)
+        for (size_t t = 0; t <= l->ntables; t++)
+            free(l->strcols[t]);
+    free(l->strcols);
+    free(l->nstrcols);
     free(l->names);
     free(l->cols);
     free(l->ncols);
     free(l->table_rows);
     free(l->qrow);
     free(l->scratch);
-    sl_pq_pool_destroy(l->pq_pool); /* after the writers (part_free) */
+    free(l->next_thread);
     free(l);
 }
 
@@ -1231,7 +1686,7 @@ void sl_lander_get_stats(const sl_lander *l, sl_lander_stats *st)
     st->pending_messages = 0;
     for (size_t i = 0; i < l->nparts; i++)
         st->pending_messages += l->parts[i]->messages;
-    st->buffered_bytes = l->buffered + l->stage_bytes;
+    st->buffered_bytes = l->buffered + l->stg[0].bytes + l->stg[1].bytes;
     st->open_files = l->open_files;
 }
 

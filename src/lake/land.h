@@ -29,7 +29,13 @@
  * for recovery to roll forward) and the partition must be assigned again (which
  * runs recovery and says where to resume) before more messages are added.
  *
- * Not thread-safe: one thread drives one lander.
+ * Not thread-safe: one thread drives one lander. The lander writes its files from
+ * threads of its own (opts.write_threads), which may still be writing after a call
+ * returns: the driver must not use the store itself while the lander exists unless
+ * the store may be used from several threads at once (the local store may; a
+ * WebHDFS store may only be used from one thread at a time, so it gets one write
+ * thread, and the lander's own store calls wait for that thread's work first).
+ * Errors of those writes are reported as described above.
  */
 #ifndef SL_LAND_H
 #define SL_LAND_H
@@ -64,6 +70,13 @@ typedef struct sl_lander_opts {
                                   SL_TENANT_NONE: tenant / the mapping's tenant path. When set it
                                   wins over both; a missing or invalid id quarantines the message.
                                   arg borrowed; must outlive the lander. */
+    int write_threads;         /* threads that write the files while the caller maps and stages
+                                  the next rows (land.c): 0: 2 for a store whose files may be
+                                  written from two threads at once (local), else 1 (WebHDFS: one
+                                  thread at a time); n > 0: n (at most 8; 1 when opts.pq.pool is
+                                  set; the store must allow n); < 0: none, the caller writes */
+    size_t stage_bytes;        /* rows are staged and written to their files in batches of about
+                                  this many bytes (two batches with write threads); 0: 4 MiB */
     /* Clock for max_age in milliseconds (monotonic); NULL: sl_now_ns()/1e6. For tests. */
     uint64_t (*clock_ms)(void *ctx);
     void *clock_ctx;

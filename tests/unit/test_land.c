@@ -2,13 +2,17 @@
  * rows per table read back with the Parquet reader, duplicates, quarantine,
  * re-landing, due reasons, and crash safety: a child process is killed at every
  * storage operation of a landing in turn, and after recovery + re-landing every
- * message is in the lake exactly once. */
+ * message is in the lake exactly once. The same with every storage operation
+ * failing in turn, with rows written at commit and on a write thread in the
+ * background, and a file write failing on one of two write threads. */
 #include "lake/lake.h"
 #include "lake/land.h"
 #include "map/map.h"
 #include "parquet/parquet.h"
 #include "t.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -759,10 +763,11 @@ done:
 
 /* A driver that does what the Kafka consumer does on an error: assign again
  * (recovery says where to resume) and go on from there. */
-static int land_all_retrying(sl_store *s, const sl_mapping *m, int *retries)
+static int land_all_retrying(sl_store *s, const sl_mapping *m, size_t stage_bytes, int *retries)
 {
     char err[512];
     sl_lander_opts o = sl_lander_opts_default();
+    o.stage_bytes = stage_bytes;
     o.max_rows = 40;
     o.pq.row_group_bytes = 4096;
     o.pq.page_bytes = 4096;
@@ -871,8 +876,10 @@ static void test_crash_at_every_step(void)
 
 /* Every storage operation of a landing fails once in turn (SL_ERR_RETRY): the
  * partition is dropped, assigned again, and the landing goes on; in the end every
- * message is in the lake exactly once. */
-static void test_error_at_every_step(void)
+ * message is in the lake exactly once. stage_bytes 0: rows are written at commit;
+ * 1: each add hands its rows to the write thread (the crash store gets one), so
+ * failures happen in the background and surface at a later call. */
+static void error_at_every_step(size_t stage_bytes)
 {
     sl_mapping *m = mapping();
     REQUIRE(m);
@@ -886,7 +893,7 @@ static void test_error_at_every_step(void)
         cs->inner = s;
         cs->crash_at = k;
         cs->fail_instead = 1;
-        CHECK_EQ_INT(land_all_retrying(&cs->base, m, &retries), 0);
+        CHECK_EQ_INT(land_all_retrying(&cs->base, m, stage_bytes, &retries), 0);
         int hit = cs->ops >= k;
         tally a = table_tally(s, "assessments", "keen_id"), q = table_tally(s, "questions", NULL),
               o = table_tally(s, "options", NULL);
@@ -913,6 +920,200 @@ static void test_error_at_every_step(void)
     sl_mapping_destroy(m);
 }
 
+static void test_error_at_every_step(void) { error_at_every_step(0); }
+static void test_error_at_every_step_background(void) { error_at_every_step(1); }
+
+/* ---- write threads: a file write fails on one of them ---- */
+
+/* A store whose first write to a temporary options file of partition b fails;
+ * everything else passes through. Files are created and written on the write
+ * threads, concurrently, so the shared counters are atomic. */
+typedef struct flaky_store {
+    sl_store base;
+    sl_store *inner;
+    pthread_t caller;      /* the thread that drives the lander */
+    atomic_int failures;   /* writes failed so far (at most 1) */
+    atomic_int off_caller; /* 1: that write ran on another thread than the caller */
+    atomic_int creates;    /* files created */
+} flaky_store;
+
+typedef struct flaky_file {
+    sl_store_file base;
+    sl_store_file *inner;
+    flaky_store *s;
+    int doomed; /* a temporary options file of partition b */
+} flaky_file;
+
+static sl_err ff_write(sl_store_file *f, const void *d, size_t n, char *e, size_t es)
+{
+    flaky_file *c = (flaky_file *)f;
+    int none = 0;
+    if (c->doomed && atomic_compare_exchange_strong(&c->s->failures, &none, 1)) {
+        if (!pthread_equal(pthread_self(), c->s->caller))
+            atomic_store(&c->s->off_caller, 1);
+        return sl_errf(SL_ERR_IO, e, es, "injected write failure");
+    }
+    return c->inner->write(c->inner, d, n, e, es);
+}
+static sl_err ff_finish(sl_store_file *f, char *e, size_t es)
+{
+    flaky_file *c = (flaky_file *)f;
+    sl_err r = c->inner->finish(c->inner, e, es);
+    free(c);
+    return r;
+}
+static void ff_abort(sl_store_file *f)
+{
+    flaky_file *c = (flaky_file *)f;
+    c->inner->abort(c->inner);
+    free(c);
+}
+static void fs_close(sl_store *b)
+{
+    flaky_store *s = (flaky_store *)b;
+    sl_store_close(s->inner);
+    free(s);
+}
+static sl_err fs_mkdirs(sl_store *b, const char *p, char *e, size_t es)
+{
+    return ((flaky_store *)b)->inner->ops->mkdirs(((flaky_store *)b)->inner, p, e, es);
+}
+static sl_err fs_create(sl_store *b, const char *p, sl_store_file **out, char *e, size_t es)
+{
+    flaky_store *s = (flaky_store *)b;
+    flaky_file *c = calloc(1, sizeof *c);
+    if (!c)
+        return SL_ERR_NOMEM;
+    sl_err r = s->inner->ops->create(s->inner, p, &c->inner, e, es);
+    if (r != SL_OK) {
+        free(c);
+        return r;
+    }
+    atomic_fetch_add(&s->creates, 1);
+    c->s = s;
+    c->doomed = strncmp(p, "options/", 8) == 0 && strstr(p, "/_tmp.b+0+") != NULL;
+    c->base.write = ff_write;
+    c->base.finish = ff_finish;
+    c->base.abort = ff_abort;
+    *out = &c->base;
+    return SL_OK;
+}
+static sl_err fs_rename(sl_store *b, const char *f, const char *t, char *e, size_t es)
+{
+    return ((flaky_store *)b)->inner->ops->rename(((flaky_store *)b)->inner, f, t, e, es);
+}
+static sl_err fs_del(sl_store *b, const char *p, int r, char *e, size_t es)
+{
+    return ((flaky_store *)b)->inner->ops->del(((flaky_store *)b)->inner, p, r, e, es);
+}
+static sl_err fs_stat(sl_store *b, const char *p, sl_store_info *st, char *e, size_t es)
+{
+    return ((flaky_store *)b)->inner->ops->stat(((flaky_store *)b)->inner, p, st, e, es);
+}
+static sl_err fs_list(sl_store *b, const char *d, sl_store_list_cb cb, void *ctx, char *e, size_t es)
+{
+    return ((flaky_store *)b)->inner->ops->list(((flaky_store *)b)->inner, d, cb, ctx, e, es);
+}
+static sl_err fs_open_in(sl_store *b, const char *p, sl_in *in, char *e, size_t es)
+{
+    return ((flaky_store *)b)->inner->ops->open_in(((flaky_store *)b)->inner, p, in, e, es);
+}
+static const sl_store_ops flaky_ops = { "flaky", fs_close, fs_mkdirs, fs_create, fs_rename,
+                                        fs_del, fs_stat, fs_list, fs_open_in };
+
+/* Partitions a and b each land the fixture twice over (14 messages, the second 7
+ * duplicates) through two write threads, every add handing its rows to them. One
+ * write to a file of b fails on a write thread: b, and only b, reports an error
+ * (at one of its calls), is assigned again and goes on from where recovery says;
+ * a never sees an error. In the end both partitions' messages are in the lake
+ * exactly once, with no temporary file left. */
+static void test_write_thread_error(void)
+{
+    sl_mapping *m = mapping();
+    sl_store *s = fresh_lake();
+    REQUIRE(s && m);
+    flaky_store *fs = calloc(1, sizeof *fs);
+    REQUIRE(fs);
+    fs->base.ops = &flaky_ops;
+    fs->inner = s;
+    fs->caller = pthread_self();
+    char err[512] = "";
+    sl_lander_opts o = sl_lander_opts_default();
+    o.write_threads = 2;
+    o.stage_bytes = 1;
+    o.max_rows = 40;
+    o.pq.row_group_bytes = 4096;
+    o.pq.page_bytes = 4096;
+    o.pq.dict_max_bytes = 4096;
+    o.dedupe_window = 1000;
+    sl_lander *l = sl_lander_new(&fs->base, m, &o, err, sizeof err);
+    REQUIRE(l);
+    const char *topic[2] = { "a", "b" };
+    int64_t next[2], last;
+    int errors[2] = { 0, 0 }, done[2] = { 0, 0 };
+    for (int t = 0; t < 2; t++) {
+        REQUIRE(sl_lander_assign(l, topic[t], 0, &next[t], err, sizeof err) == SL_OK);
+        next[t] = next[t] < 0 ? 0 : next[t];
+    }
+    for (int step = 0; step < 200 && !(done[0] && done[1]); step++) {
+        int t = step % 2;
+        if (done[t])
+            continue;
+        sl_err e;
+        if (next[t] < 14) {
+            size_t i = (size_t)next[t] % nlines;
+            sl_origin og = { topic[t], 0, next[t], SL_TS_NULL, NULL, 0, NULL, 0 };
+            e = sl_lander_add(l, topic[t], 0, lines[i], line_len[i], &og, err, sizeof err);
+            if (e == SL_OK)
+                next[t]++;
+            sl_lander_due_item due[4];
+            size_t n = sl_lander_due(l, 0, due, 4);
+            for (size_t k = 0; k < n && e == SL_OK; k++)
+                if (strcmp(due[k].topic, topic[t]) == 0)
+                    e = sl_lander_commit(l, topic[t], 0, &last, err, sizeof err);
+        } else {
+            e = sl_lander_commit(l, topic[t], 0, &last, err, sizeof err);
+            if (e == SL_OK) {
+                CHECK_EQ_INT(last, 13);
+                done[t] = 1;
+            }
+        }
+        if (e != SL_OK) {
+            errors[t]++;
+            REQUIRE(sl_lander_assign(l, topic[t], 0, &next[t], err, sizeof err) == SL_OK);
+            next[t] = next[t] < 0 ? 0 : next[t];
+        }
+    }
+    CHECK(done[0] && done[1]);
+    sl_lander_stats st;
+    sl_lander_get_stats(l, &st);
+    CHECK_EQ_INT(st.pending_messages, 0);
+    sl_lander_destroy(l);
+    CHECK_EQ_INT(atomic_load(&fs->failures), 1);
+    CHECK_EQ_INT(atomic_load(&fs->off_caller), 1);
+    CHECK(atomic_load(&fs->creates) > 6);
+    CHECK_EQ_INT(errors[0], 0);
+    CHECK(errors[1] >= 1);
+    tally a = table_tally(s, "assessments", "keen_id"), q = table_tally(s, "questions", NULL),
+          op = table_tally(s, "options", NULL);
+    CHECK_EQ_INT(a.rows, 14);
+    CHECK_EQ_INT(q.rows, 64);
+    CHECK_EQ_INT(op.rows, 234);
+    CHECK_EQ_INT(a.bad + q.bad + op.bad, 0);
+    CHECK_EQ_INT(a.tmp_files + q.tmp_files + op.tmp_files, 0);
+    for (size_t i = 0; i < nlines; i++) {
+        char key[32];
+        snprintf(key, sizeof key, "%.24s", strstr(lines[i], "\"keen_id\":\"") + 11);
+        CHECK_EQ_INT(count_key(&a, key), 2); /* once per partition */
+    }
+    manifest_messages = 0;
+    CHECK_EQ_INT(sl_lake_manifest_each(s, sum_messages, NULL, err, sizeof err), SL_OK);
+    CHECK_EQ_INT(manifest_messages, 28);
+    free(fs); /* the wrapper; the inner store goes with the lake */
+    drop_lake(s);
+    sl_mapping_destroy(m);
+}
+
 int main(void)
 {
     load_fixture();
@@ -926,6 +1127,8 @@ int main(void)
     T_RUN(test_due_and_errors);
     T_RUN(test_crash_at_every_step);
     T_RUN(test_error_at_every_step);
+    T_RUN(test_error_at_every_step_background);
+    T_RUN(test_write_thread_error);
     for (size_t i = 0; i < nlines; i++)
         free(lines[i]);
     return t_done();
