@@ -3,7 +3,11 @@
  * a ring of the last `capacity` hashes in insertion order (for FIFO eviction)
  * and an open-addressing set over the same hashes (linear probing, at most half
  * full, backward-shift deletion), so seen/add/evict are O(1) and memory is
- * 24 to 40 bytes per remembered key whatever the key length.
+ * 24 to 40 bytes per remembered key whatever the key length. Both start small
+ * (START_KEYS) and double as keys arrive, up to what `capacity` needs: a lander
+ * keeps one window per Kafka partition, and a window that has seen a few
+ * thousand keys should not cost the pages of a million (first-touch page faults
+ * of a full-size table, touched at random, were a third of a 16-partition land).
  *
  * Collisions: two distinct keys are confused only when their 64-bit hashes are
  * equal. With n keys in the window, a new distinct key is wrongly reported as
@@ -15,12 +19,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Keys a new window has room for before its first growth. */
+#define START_KEYS 1024
+
 struct sl_dedupe {
     size_t capacity;
-    uint64_t *ring;   /* capacity entries; oldest at head */
+    uint64_t *ring;   /* ringcap entries; oldest at head (head is 0 until the ring is
+                       * full: eviction starts only at count == capacity == ringcap) */
+    size_t ringcap;
     size_t head, count;
-    uint64_t *slots;  /* 0 = empty; hashes are never 0 */
+    uint64_t *slots;  /* mask + 1 entries; 0 = empty; hashes are never 0 */
     size_t mask;
+    size_t maxslots;  /* slots needed to hold `capacity` keys at most half full */
 };
 
 static uint64_t fmix64(uint64_t x)
@@ -70,7 +80,11 @@ sl_dedupe *sl_dedupe_new(size_t capacity)
     }
     if (capacity > SIZE_MAX / sizeof(uint64_t))
         goto err;
-    d->ring = malloc((capacity ? capacity : 1) * sizeof(uint64_t));
+    d->maxslots = nslots;
+    if (nslots > 2 * START_KEYS)
+        nslots = 2 * START_KEYS;
+    d->ringcap = capacity < START_KEYS ? (capacity ? capacity : 1) : START_KEYS;
+    d->ring = malloc(d->ringcap * sizeof(uint64_t));
     d->slots = calloc(nslots, sizeof(uint64_t));
     if (!d->ring || !d->slots)
         goto err;
@@ -122,6 +136,42 @@ static void set_remove(sl_dedupe *d, uint64_t h)
     d->slots[i] = 0;
 }
 
+/* Doubles the set (rehashing every key), up to maxslots. SL_ERR_NOMEM leaves it
+ * as it was. */
+static sl_err set_grow(sl_dedupe *d)
+{
+    size_t n = (d->mask + 1) * 2;
+    uint64_t *ns = calloc(n, sizeof *ns);
+    if (!ns)
+        return SL_ERR_NOMEM;
+    for (size_t i = 0; i <= d->mask; i++) {
+        uint64_t h = d->slots[i];
+        if (!h)
+            continue;
+        size_t j = (size_t)h & (n - 1);
+        while (ns[j])
+            j = (j + 1) & (n - 1);
+        ns[j] = h;
+    }
+    free(d->slots);
+    d->slots = ns;
+    d->mask = n - 1;
+    return SL_OK;
+}
+
+/* Doubles the ring, up to capacity. Only called before the ring is first full,
+ * when head is 0, so the keys keep their order. SL_ERR_NOMEM leaves it as it was. */
+static sl_err ring_grow(sl_dedupe *d)
+{
+    size_t n = d->ringcap > d->capacity / 2 ? d->capacity : d->ringcap * 2;
+    uint64_t *nr = realloc(d->ring, n * sizeof *nr);
+    if (!nr)
+        return SL_ERR_NOMEM;
+    d->ring = nr;
+    d->ringcap = n;
+    return SL_OK;
+}
+
 int sl_dedupe_seen(const sl_dedupe *d, const void *key, size_t len)
 {
     if (d->capacity == 0)
@@ -143,6 +193,14 @@ sl_err sl_dedupe_add(sl_dedupe *d, const void *key, size_t len)
         d->head = (d->head + 1) % d->capacity;
         d->count--;
         i = find_slot(d, h); /* the removal may have moved the probe run */
+    } else {
+        if (d->count == d->ringcap && ring_grow(d) != SL_OK)
+            return SL_ERR_NOMEM;
+        if ((d->count + 1) * 2 > d->mask + 1 && d->mask + 1 < d->maxslots) {
+            if (set_grow(d) != SL_OK)
+                return SL_ERR_NOMEM;
+            i = find_slot(d, h);
+        }
     }
     d->slots[i] = h;
     d->ring[(d->head + d->count) % d->capacity] = h;

@@ -126,9 +126,10 @@ void sl_mapper_set_limits(sl_mapper *mp, size_t max_rows, size_t max_cells);
 
 /* ---- dedupe window ----
  * Remembers the last `capacity` keys (FIFO eviction), per scope (tenant and
- * partition are folded into the key by the caller). O(1) per call; memory is
- * 24 to 40 bytes per key of capacity, whatever the key length, allocated once
- * by sl_dedupe_new (NULL when out of memory).
+ * partition are folded into the key by the caller). O(1) per call (amortized:
+ * the window starts small and doubles as keys arrive); memory is 24 to 40 bytes
+ * per key held, at most per key of capacity, whatever the key length.
+ * sl_dedupe_new returns NULL when out of memory.
  * Keys are stored as 64-bit hashes, not as bytes: two distinct keys collide
  * (the second is wrongly reported as seen) with probability about n / 2^64 for
  * a window holding n keys, i.e. 5e-13 per lookup at n = 10 million.

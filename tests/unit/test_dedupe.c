@@ -56,9 +56,11 @@ static void test_zero_capacity(void)
 /* 200,000 keys through a window of 1,000: after each add, the last 1,000
  * distinct keys are seen and the 1,001st is not (checks eviction and the
  * backward-shift deletion under heavy churn). */
-static void test_long_run(void)
+/* N distinct keys through a window of CAP: after each step exactly the last CAP
+ * are seen. CAP above the starting size (1024 keys) makes the ring and the set
+ * grow while keys arrive, then evict. */
+static void long_run(size_t CAP, unsigned N)
 {
-    enum { CAP = 1000, N = 200000 };
     sl_dedupe *d = sl_dedupe_new(CAP);
     REQUIRE(d);
     char k[32];
@@ -85,6 +87,13 @@ static void test_long_run(void)
     CHECK_EQ_INT(bad, 0);
     CHECK_EQ_INT(sl_dedupe_count(d), CAP);
     sl_dedupe_destroy(d);
+}
+
+static void test_long_run(void)
+{
+    long_run(1000, 200000);
+    long_run(5000, 60000);
+    long_run(1025, 5000);
 }
 
 /* The pattern of the data: ~1.2% duplicates arriving soon after the original. */
