@@ -65,6 +65,10 @@ static void usage(FILE *f)
             "      --max-age DUR       ... or is DUR old, e.g. 30s, 5m (default 5m)\n"
             "      --max-memory SIZE   rows buffered over all open files; above it the\n"
             "                          biggest files write row groups early (default 64M)\n"
+            "      --max-open-files N  open files over all partitions; above it the partition\n"
+            "                          with the most commits early (default: a local lake\n"
+            "                          the descriptor limit less 256, at most 8192; WebHDFS\n"
+            "                          512). Each open file costs memory (docs/LAKE.md)\n"
             "      --dedupe-window N   keys remembered per partition (default 1000000;\n"
             "                          0 turns duplicate dropping off)\n"
             "      --tenant-from SRC   land each customer under <table>/tenant=<id>/, the id\n"
@@ -150,7 +154,7 @@ static int add_prop(cli_state *s, const char *kv)
 
 enum {
     OPT_FROM = 256, OPT_LAKE, OPT_CODEC, OPT_LEVEL, OPT_MAX_ROWS, OPT_MAX_BYTES, OPT_RG, OPT_DEDUPE,
-    OPT_ONCE, OPT_MAX_AGE, OPT_MAX_MEM, OPT_DLT, OPT_STATS, OPT_TENANT_FROM, OPT_DIR_MODE, OPT_FILE_MODE
+    OPT_ONCE, OPT_MAX_AGE, OPT_MAX_MEM, OPT_MAX_OPEN, OPT_DLT, OPT_STATS, OPT_TENANT_FROM, OPT_DIR_MODE, OPT_FILE_MODE
 };
 
 /* Parses an octal permission mode (at most 0777). 0, or -1 when s is not one. */
@@ -187,6 +191,7 @@ static int parse_args(int argc, char **argv, cli_state *s)
         { "once", no_argument, NULL, OPT_ONCE },
         { "max-age", required_argument, NULL, OPT_MAX_AGE },
         { "max-memory", required_argument, NULL, OPT_MAX_MEM },
+        { "max-open-files", required_argument, NULL, OPT_MAX_OPEN },
         { "dead-letter-topic", required_argument, NULL, OPT_DLT },
         { "stats-json", required_argument, NULL, OPT_STATS },
         { "tenant-from", required_argument, NULL, OPT_TENANT_FROM },
@@ -271,6 +276,11 @@ static int parse_args(int argc, char **argv, cli_state *s)
             if (sl_cli_parse_size(optarg, &u) != 0 || u < 1)
                 return sl_cli_usage_error(CMD, "--max-memory wants a size such as 512M, got '%s'", optarg);
             o->max_memory = u;
+            break;
+        case OPT_MAX_OPEN:
+            if (sl_cli_parse_count(optarg, &n) != 0 || n < 1)
+                return sl_cli_usage_error(CMD, "--max-open-files wants a positive number, got '%s'", optarg);
+            o->max_open_files = (uint64_t)n;
             break;
         case OPT_DLT:
             o->dead_letter_topic = optarg;

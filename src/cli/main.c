@@ -4,6 +4,7 @@
 
 #include <malloc.h>
 #include <string.h>
+#include <sys/resource.h>
 
 typedef struct command {
     const char *name;
@@ -44,6 +45,16 @@ int main(int argc, char **argv)
      * (measured: about a quarter of the encode CPU). Keep them in the process. */
     mallopt(M_MMAP_THRESHOLD, 64 << 20);
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    /* A local lake holds a descriptor per open Parquet file, and the lander sizes
+     * its open-file budget to the limit (land.h). Debian's default soft limit is
+     * 1024 of a hard 524288: raise the soft one (to 65536 at most). On failure the
+     * limit stays as it was and the budget follows it. */
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < 65536 &&
+        rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
+        (void)setrlimit(RLIMIT_NOFILE, &rl);
+    }
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -40,6 +40,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -50,6 +51,10 @@
 #define DEF_MAX_AGE_MS UINT64_C(300000)
 #define DEF_MAX_MEMORY (UINT64_C(64) << 20)
 #define DEF_MAX_OPEN 512
+/* Local store: open files allowed are the descriptor limit less FD_RESERVE
+ * (sockets, the input, the store's own), at most MAX_OPEN_LOCAL. */
+#define FD_RESERVE 256
+#define MAX_OPEN_LOCAL 8192
 #define DEF_DEDUPE_WINDOW 1000000
 #define REASON_MAX 1024
 /* Rows are staged (copied) and written to their files in batches of about this
@@ -255,9 +260,27 @@ sl_lander_opts sl_lander_opts_default(void)
     o.max_bytes = DEF_MAX_BYTES;
     o.max_age_ms = DEF_MAX_AGE_MS;
     o.max_memory = DEF_MAX_MEMORY;
-    o.max_open_files = DEF_MAX_OPEN;
+    o.max_open_files = 0; /* by store: default_max_open */
     o.dedupe_window = DEF_DEDUPE_WINDOW;
     return o;
+}
+
+/* The open-file budget when opts.max_open_files is 0. A local folder holds a
+ * descriptor per open file: as many as the process's descriptor limit allows
+ * after FD_RESERVE, between 64 and MAX_OPEN_LOCAL. Other stores (WebHDFS: an
+ * HTTP upload per open file): DEF_MAX_OPEN. A live topic's partition spans a
+ * day or two, but a backfill spans many: 16 partitions x 69 days x 3 tables is
+ * 3,312 files, and a budget below that commits ranges early, into many small
+ * files (65,172 files for 100,000 messages with a budget of 512). */
+static size_t default_max_open(const sl_store *store)
+{
+    struct rlimit rl;
+    if (strcmp(sl_store_kind(store), "local") != 0 || getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return DEF_MAX_OPEN;
+    if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > MAX_OPEN_LOCAL + FD_RESERVE)
+        return MAX_OPEN_LOCAL;
+    size_t n = rl.rlim_cur > 2 * FD_RESERVE ? (size_t)rl.rlim_cur - FD_RESERVE : (size_t)rl.rlim_cur / 2;
+    return n < 64 ? 64 : n;
 }
 
 static uint64_t mono_ms(void *ctx)
@@ -1563,7 +1586,7 @@ sl_lander *sl_lander_new(sl_store *store, const sl_mapping *mapping, const sl_la
     if (!l->opts.max_memory)
         l->opts.max_memory = def.max_memory;
     if (!l->opts.max_open_files)
-        l->opts.max_open_files = def.max_open_files;
+        l->opts.max_open_files = default_max_open(store);
     if (!l->opts.dedupe_window)
         l->opts.dedupe_window = def.dedupe_window;
     if (!l->opts.clock_ms)
@@ -1709,6 +1732,8 @@ sl_lander_opts sl_land_cli_lander_opts(const sl_land_cli_opts *o)
         lo.max_bytes = o->max_bytes;
     if (o->max_memory)
         lo.max_memory = o->max_memory;
+    if (o->max_open_files)
+        lo.max_open_files = (size_t)o->max_open_files;
     if (o->max_age_ms)
         lo.max_age_ms = o->max_age_ms;
     lo.tenant_from = o->tenant_from;

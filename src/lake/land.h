@@ -61,7 +61,8 @@ typedef struct sl_lander_opts {
                                   biggest files write their row groups out early (down to 3/4 of
                                   it), so memory stays bounded without extra files; 0: 64 MiB */
     size_t max_open_files;     /* open files over all partitions before the partition with the
-                                  most is due; 0: 512 */
+                                  most is due; 0: by store: a local folder the descriptor limit
+                                  (RLIMIT_NOFILE) less 256, 64 to 8192; others (WebHDFS) 512 */
     size_t dedupe_window;      /* dedupe keys remembered per (tenant, topic, partition); 0: 1,000,000 */
     int no_dedupe;             /* 1: land duplicates too */
     const char *tenant;        /* tenant folder when the mapping names none; NULL: no tenant folder.
@@ -200,6 +201,7 @@ typedef struct sl_land_cli_opts {
     uint64_t max_bytes;            /* --max-bytes */
     uint64_t row_group_size;       /* --row-group-size; 0: writer default */
     uint64_t max_memory;           /* --max-memory */
+    uint64_t max_open_files;       /* --max-open-files; 0: lander default (by store) */
     uint64_t max_age_ms;           /* --max-age */
     int64_t dedupe_window;         /* --dedupe-window; -1: default; 0: no dedupe */
     int quiet;                     /* --quiet: no progress, no summary */

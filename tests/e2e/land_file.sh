@@ -88,6 +88,16 @@ check stdin_exits_0 [ $? -eq 0 ]
 check quiet_is_quiet [ ! -s "$tmp/err2" ]
 check stdin_topic_and_codec [ -f "$tmp/l2/assessments/dt=2018-01-23/stdin+0+0+6.snappy.parquet" ]
 
+# --max-open-files: 6 files (2 dates x 3 tables) over a budget of 3 commit early,
+# in more ranges; the same rows land.
+"$SLUICE" land --from "$FIX.json" --lake "$tmp/l6" --max-open-files 3 2> "$tmp/sum6"
+check max_open_exits_0 [ $? -eq 0 ]
+check max_open_same_rows grep -Eq "options +117 rows" "$tmp/sum6"
+check max_open_more_commits [ "$(find "$tmp/l6/_sluice/manifests" -name '*.json' | wc -l)" -ge 2 ]
+check max_open_manifests_hold_all [ "$(cat "$tmp/l6"/_sluice/manifests/*/0/*.json | jq -s 'map(.messages) | add')" = 7 ]
+"$SLUICE" land --from "$FIX.json" --lake "$tmp/l7" --max-open-files 0 2> "$tmp/err7"
+check max_open_zero_exits_2 [ $? -eq 2 ]
+
 # ---- bad records are quarantined, the rest lands ----
 {
     head -n 2 "$FIX.jsonl"
