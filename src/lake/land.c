@@ -414,9 +414,19 @@ nomem:
 
 /* On w's write thread (t): makes its temporary file and Parquet writer (with the
  * thread's pool). On failure nothing is left open and the error is in errstr. */
+static int still_owned(sl_lander *l, const part *p);
+
 static sl_err writer_open(sl_lander *l, lthread *t, pwriter *w, char *errstr, size_t errstr_size)
 {
     sl_err e = sl_store_create(l->store, w->tmp, &w->file, errstr, errstr_size);
+    if (e == SL_ERR_EXISTS && still_owned(l, w->owner)) {
+        /* A temporary of this name that none of our writers made: a stalled former
+         * owner's, made after our recovery (temporaries are made when their first
+         * row is written) and never named by a manifest. The owner replaces it. */
+        char e2[512];
+        if (sl_store_delete(l->store, w->tmp, 0, e2, sizeof e2) == SL_OK)
+            e = sl_store_create(l->store, w->tmp, &w->file, errstr, errstr_size);
+    }
     if (e != SL_OK) {
         w->file = NULL;
         return e;

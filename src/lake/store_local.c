@@ -32,9 +32,11 @@
 #define RENAME_NOREPLACE (1 << 0)
 #endif
 
-/* Streaming writes are gathered in a buffer of this size before write(2) (below
- * malloc's mmap threshold: hundreds of files may be open at once). */
-#define LOCAL_WRITE_BUF (64u * 1024u)
+/* Streaming writes are gathered in a buffer of this size before write(2); writes
+ * of half of it or more go straight through. Small: thousands of files may be open
+ * at once (a backfill over many days and partitions), and the Parquet writer's
+ * writes are page-sized bodies behind small headers. */
+#define LOCAL_WRITE_BUF (16u * 1024u)
 
 typedef struct local_store {
     sl_store base;

@@ -130,26 +130,28 @@ static void test_stale_owner_commits_and_deletes_nothing(void)
     int64_t resume, last = -1;
     const char *dir = "guild_joins/dt=2018-08-03";
 
-    /* A owns the partition and has an open range 0..9 */
+    /* A owns the partition and has an open range 0..9 (its rows staged; the
+     * temporary file is made when they are first written) */
     REQUIRE(sl_lander_assign(a, "t", 0, &resume, err, sizeof err) == SL_OK);
     CHECK_EQ_INT(resume, -1);
     REQUIRE(add_events(a, 0, 10, err, sizeof err) == SL_OK);
-    CHECK_EQ_STR(ls(s, dir).list, "_tmp.t+0+0.zstd.inprogress");
 
-    /* B takes it over (A stalled): recovery deletes A's temporary, B writes one of the same name */
+    /* B takes it over (A stalled): recovery leaves no temporary of the partition */
     REQUIRE(sl_lander_assign(b, "t", 0, &resume, err, sizeof err) == SL_OK);
     CHECK_EQ_INT(resume, -1);
     CHECK_EQ_STR(ls(s, dir).list, "");
     REQUIRE(add_events(b, 0, 5, err, sizeof err) == SL_OK);
-    CHECK_EQ_STR(ls(s, dir).list, "_tmp.t+0+0.zstd.inprogress");
 
-    /* A wakes up and commits: refused, no manifest, B's temporary untouched */
+    /* A wakes up and commits: its rows reach a temporary file (made after B's
+     * recovery, with the name B's range will want), but the commit is refused: no
+     * manifest, and the temporary is left for the owner */
     CHECK_EQ_INT(sl_lander_commit(a, "t", 0, &last, err, sizeof err), SL_ERR_FATAL);
     CHECK(strstr(err, "was recovered by another lander") != NULL);
     CHECK_EQ_STR(ls(s, "_sluice/manifests/t/0").list, "");
     CHECK_EQ_STR(ls(s, dir).list, "_tmp.t+0+0.zstd.inprogress");
 
-    /* B commits its range: the only one in the lake */
+    /* B commits its range (replacing A's stale temporary): the only one in the lake,
+     * with B's 5 rows */
     REQUIRE(sl_lander_commit(b, "t", 0, &last, err, sizeof err) == SL_OK);
     CHECK_EQ_INT(last, 4);
     CHECK_EQ_STR(ls(s, "_sluice/manifests/t/0").list, "00000000000000000000-00000000000000000004.json");
@@ -157,16 +159,17 @@ static void test_stale_owner_commits_and_deletes_nothing(void)
 
     /* A stale owner's rollback (revocation of a lost partition) deletes nothing either:
      * A takes the partition back (epoch 3), opens a range, B recovers again (epoch 4)
-     * and opens its own; A's rollback leaves B's temporary alone. */
+     * and opens its own; A's rollback deletes nothing (its rows reach a temporary on
+     * the way, left for the owner). */
     REQUIRE(sl_lander_assign(a, "t", 0, &resume, err, sizeof err) == SL_OK);
     CHECK_EQ_INT(resume, 5);
     REQUIRE(add_events(a, 5, 3, err, sizeof err) == SL_OK);
     REQUIRE(sl_lander_assign(b, "t", 0, &resume, err, sizeof err) == SL_OK);
     REQUIRE(add_events(b, 5, 2, err, sizeof err) == SL_OK);
-    CHECK_EQ_STR(ls(s, dir).list, "_tmp.t+0+5.zstd.inprogress t+0+0+4.zstd.parquet");
+    CHECK_EQ_STR(ls(s, dir).list, "t+0+0+4.zstd.parquet");
     CHECK_EQ_INT(sl_lander_revoke(a, "t", 0, 0, err, sizeof err), SL_OK);
     CHECK_EQ_STR(ls(s, dir).list, "_tmp.t+0+5.zstd.inprogress t+0+0+4.zstd.parquet");
-    /* while the owner's own rollback does delete its temporary */
+    /* while the owner's own rollback deletes its temporary (replacing A's first) */
     CHECK_EQ_INT(sl_lander_revoke(b, "t", 0, 0, err, sizeof err), SL_OK);
     CHECK_EQ_STR(ls(s, dir).list, "t+0+0+4.zstd.parquet");
 
