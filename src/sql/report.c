@@ -63,9 +63,10 @@ static const char *smap_key(const smap *m, size_t i)
     return m->e[i].len ? (const char *)m->arena.data + m->e[i].off : "";
 }
 
-static sl_err smap_grow(smap *m)
+/* Replaces the slot table by one of ns slots (a power of two) holding every
+ * entry. SL_OK or SL_ERR_NOMEM (the map unchanged). */
+static sl_err smap_rehash(smap *m, size_t ns)
 {
-    size_t ns = m->slots ? (m->mask + 1) * 2 : 64;
     uint32_t *s = calloc(ns, sizeof *s);
     if (!s)
         return SL_ERR_NOMEM;
@@ -80,6 +81,8 @@ static sl_err smap_grow(smap *m)
     m->mask = ns - 1;
     return SL_OK;
 }
+
+static sl_err smap_grow(smap *m) { return smap_rehash(m, m->slots ? (m->mask + 1) * 2 : 64); }
 
 /* Makes room for about n keys of `avg_len` bytes at once (a hint: growing by
  * doubling copies, and the freed blocks inflate the peak RSS). SL_OK or SL_ERR_NOMEM. */
@@ -97,20 +100,8 @@ static sl_err smap_reserve(smap *m, size_t n, size_t avg_len)
     size_t ns = 64;
     while (ns < n * 2 + 2)
         ns *= 2;
-    if (!m->slots || ns > m->mask + 1) {
-        uint32_t *sl = calloc(ns, sizeof *sl);
-        if (!sl)
-            return SL_ERR_NOMEM;
-        for (size_t i = 0; i < m->n; i++) {
-            size_t j = (size_t)m->e[i].h & (ns - 1);
-            while (sl[j])
-                j = (j + 1) & (ns - 1);
-            sl[j] = (uint32_t)(i + 1);
-        }
-        free(m->slots);
-        m->slots = sl;
-        m->mask = ns - 1;
-    }
+    if (!m->slots || ns > m->mask + 1)
+        return smap_rehash(m, ns);
     return SL_OK;
 }
 
