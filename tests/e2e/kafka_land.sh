@@ -116,6 +116,19 @@ check sigterm-final-stats [ "$(jq -r '.final' "$T/s5.json")" = true ]
 # everything published so far (four batches, a crash, a rebalance, a stop) landed once
 check all-exactly-once same_ids
 
+# ---- SIGTERM before the first assignment: waits for it, then leaves cleanly ----
+# (librdkafka < 2.3 can abort closing a cooperative-sticky member mid-join)
+"$S" land -b "$BS" -t att -g g5early --lake "$T/lake" -X session.timeout.ms=6000 > /dev/null 2> "$T/l5e.err" &
+lpid=$!
+sleep 0.3
+kill -TERM "$lpid"
+wait "$lpid"; st=$?
+lpid=""
+check sigterm-early-exit-0 [ "$st" -eq 0 ]
+check sigterm-early-waited grep -q "waiting for the group's first assignment" "$T/l5e.err"
+check sigterm-early-then-assigned grep -q "assigned 2 partition(s)" "$T/l5e.err"
+check sigterm-early-exactly-once same_ids
+
 # ---- dead-letter topic ----
 printf '{"no_keen_id":1}\nnot json\n' > "$T/bad.jsonl"
 "$S" publish -q -b "$BS" -t bad --send-invalid "$T/bad.jsonl" 2> /dev/null
