@@ -10,32 +10,35 @@
  * file by file, so a file's buffers are touched once per batch.
  *
  * Write threads (opts.write_threads): there are two stages. The calling thread
- * maps and stages into one while the write threads write the other; each writer
- * belongs to one write thread for its whole life (round robin per table) and
- * that thread creates its temporary file and Parquet writer (with the thread's
- * own sl_pq_pool) when its first row is written. The handoff is one mutex and two
- * condition variables: the caller publishes numbered jobs (write a stage, write
- * row groups out early, close a range's files); each thread runs them in order,
- * its own files only, going on to the next job as soon as it has finished the
- * previous one; the caller waits until every thread has finished job n. When the
- * current stage is full the caller publishes it and takes the other stage back
- * (waits for its job), so at most two jobs are unfinished and a thread that is
- * done with one stage starts on the next while the other thread finishes. What a
- * thread learns about a file (sizes, failure) it leaves in the file's after[]
- * slot of that stage, read by the caller after the wait; the caller never touches
- * a writer, a store file or the store while a job may run. Every other step
- * (commit, revoke, relieve_memory, assign, destroy, failing a partition) first
- * writes both stages and waits for every job (stage_flush), so it sees a
- * quiescent lander exactly as without threads, and jobs other than stages are
- * only published then and waited for at once. A write error marks the writer
- * (and records the first message); the caller fails that writer's partition once
- * no staged row can point at its files. With write_threads < 0 each job runs on
- * the calling thread when published (the same code, no thread).
+ * maps and stages into one while the write threads write the other. Work is
+ * handed out as numbered jobs (write a stage, write row groups out early, close
+ * a range's files), one job at a time; a job is a list of files, and every
+ * thread takes the job's next file (an atomic counter) until none is left, so
+ * no thread idles while another still has a queue of its own. A file may thus be
+ * written by different threads in turn, never by two at once: each call on it
+ * is made under the calling thread's own sl_pq_pool (sl_pq_writer_set_pool), and
+ * its temporary file and Parquet writer are made by whichever thread writes its
+ * first row. When the current stage is full the caller waits for the other
+ * stage's job (for a local folder it writes files of that job itself meanwhile:
+ * the store may be used from several threads; a WebHDFS store may not, so there
+ * the caller only waits), empties that stage, publishes the full one and goes on
+ * staging. What a thread learns about a file (sizes, failure) it leaves in the
+ * file's after[] slot of that stage, read by the caller after the job is done;
+ * the caller never touches a writer, a store file or the store while a job may
+ * run, except as one of the job's workers. Every other step (commit, revoke,
+ * relieve_memory, assign, destroy, failing a partition) first writes both
+ * stages and waits for every job (stage_flush), so it sees a quiescent lander
+ * exactly as without threads, and jobs other than stages are only published
+ * then and waited for at once. A write error marks the writer (and records the
+ * first message); the caller fails that writer's partition once no staged row
+ * can point at its files. With write_threads < 0 each job runs on the calling
+ * thread when published (the same code, no thread).
  */
 #include "lake/land.h"
 
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,16 +80,15 @@ typedef struct pwriter {
     uint64_t key;        /* lookup hash of (table, tenant, dt) */
     char *dir;           /* folder, from the lake root */
     char *tmp;           /* temporary file path */
-    size_t thread;       /* the write thread it belongs to (0 without threads) */
+    size_t home;         /* the write thread that takes it first in a job (round robin per table) */
     int open;            /* counted in open_files: not finished, not dropped */
-    /* Made by its write thread when its first row is written; file NULL before,
-     * and once finished or aborted. */
+    /* Made by the thread that writes its first row; file NULL before, and once
+     * finished or aborted. */
     sl_store_file *file;
     sl_pq_writer *w;
-    int failed;          /* set by its write thread: creating or writing it failed */
-    /* What its write thread saw after writing its rows of stage i (read by the
-     * caller once that stage's job is done: the thread may be writing the other
-     * stage meanwhile). */
+    int failed;          /* set by a write thread: creating or writing it failed */
+    /* What the thread that wrote its rows of stage i saw afterwards (read by the
+     * caller once that stage's job is done). */
     struct {
         size_t buffered;
         uint64_t written;
@@ -131,7 +133,8 @@ typedef enum job_kind {
     JOB_CLOSE       /* finish each listed file (footer with job_kv, then the store file) */
 } job_kind;
 
-/* Work for the write threads: each does the part that concerns its files. */
+/* Work for the write threads: a list of files (a stage's touched files, or w),
+ * each written by whichever thread takes it. */
 typedef struct job {
     job_kind kind;
     int stage;                   /* JOB_STAGE: which */
@@ -139,15 +142,13 @@ typedef struct job {
     size_t nw;
 } job;
 
-/* A write thread, or (write_threads < 0) the calling thread's stand-in. */
+/* A write thread, or (thr[nthreads]) the calling thread when it writes files. */
 typedef struct lthread {
     struct sl_lander *l;
-    size_t idx;
     pthread_t th;
     int started;
-    sl_pq_pool *pool;            /* its writers' (owned, or opts.pq.pool when borrowed) */
+    sl_pq_pool *pool;            /* for its calls on writers (owned, or opts.pq.pool when borrowed) */
     int own_pool;
-    uint64_t done;               /* number of the last job it finished (under mu) */
 } lthread;
 
 struct part {
@@ -200,19 +201,34 @@ struct sl_lander {
     uint64_t *table_rows;        /* committed, ntables + 1 */
     pwriter **scratch;           /* relieve_memory's list of writers */
     size_t capscratch;
-    size_t *next_thread;         /* per table: round robin of new writers over threads */
     /* the stages: cur is filled by sl_lander_add; the other one may be in a job */
     stage stg[2];
     int cur;
     size_t stage_max;            /* opts.stage_bytes or the default */
-    /* write threads (nthreads 0: jobs run on the calling thread, with thr[0]) */
-    lthread thr[MAX_WRITE_THREADS];
+    /* write threads thr[0..nthreads); thr[nthreads] is the calling thread's */
+    lthread thr[MAX_WRITE_THREADS + 1];
     size_t nthreads;
-    pthread_mutex_t mu;          /* guards jobs, job_seq, job_quit, job_err, thr[].done */
+    int caller_helps;            /* the caller writes files of the job it waits for */
+    pthread_mutex_t mu;          /* guards job_seq, job_done, job_quit, job_err */
     pthread_cond_t job_cv, done_cv;
     int sync_init;               /* mu and the condition variables exist */
-    job jobs[2];                 /* job k is jobs[k % 2]; at most two are unfinished */
+    /* The job being written (job number job_seq; finished when job_done ==
+     * job_seq). Set by the caller only while no job runs; workers read it after
+     * claiming one of its files. */
+    job job_cur;
+    size_t job_n;                /* its files */
+    uint32_t *job_order;         /* its files' indexes, grouped by home thread */
+    size_t cap_order;            /* at least nwriters: a job lists each writer at most once */
+    size_t nwriters;             /* writers of all partitions */
+    /* Per home thread h: its files are job_order[start .. job_end[h]) (start is
+     * job_end[h - 1], or 0), and job_next[h] is (job number mod 2^32) << 32 | the
+     * next one not taken yet. */
+    _Atomic size_t job_end[MAX_WRITE_THREADS];
+    _Atomic uint64_t job_next[MAX_WRITE_THREADS];
+    _Atomic size_t job_finished; /* its files written */
+    size_t *next_home;           /* per table: round robin of new writers over homes */
     uint64_t job_seq;            /* number of the last job published (the first is 1) */
+    uint64_t job_done;           /* number of the last job finished */
     int job_quit;
     uint64_t stage_job[2];       /* the job writing stage i; 0: none since it was emptied */
     sl_err job_err;              /* first error of the write threads not yet reported */
@@ -395,13 +411,22 @@ static sl_err writer_create(sl_lander *l, part *p, size_t table, const char *ten
     }
     if ((p->nw + 1) * 2 > p->nslots && slots_grow(p) != SL_OK)
         goto nomem;
-    w->thread = l->nthreads ? l->next_thread[table]++ % l->nthreads : 0;
+    if (l->nwriters + 1 > l->cap_order) { /* a job lists each writer at most once */
+        size_t nc = l->cap_order ? l->cap_order * 2 : 256;
+        uint32_t *no = realloc(l->job_order, nc * sizeof *no);
+        if (!no)
+            goto nomem;
+        l->job_order = no;
+        l->cap_order = nc;
+    }
+    w->home = l->nthreads ? l->next_home[table]++ % l->nthreads : 0;
     w->open = 1;
     size_t j = (size_t)w->key & (p->nslots - 1);
     while (p->slots[j])
         j = (j + 1) & (p->nslots - 1);
     p->slots[j] = (uint32_t)(p->nw + 1);
     p->w[p->nw++] = w;
+    l->nwriters++;
     l->open_files++;
     *out = w;
     sl_buf_free(&path);
@@ -412,8 +437,9 @@ nomem:
     return sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory");
 }
 
-/* On w's write thread (t): makes its temporary file and Parquet writer (with the
- * thread's pool). On failure nothing is left open and the error is in errstr. */
+/* On thread t, the first to write w: makes its temporary file and Parquet writer
+ * (with the thread's pool). On failure nothing is left open and the error is in
+ * errstr. */
 static int still_owned(sl_lander *l, const part *p);
 
 static sl_err writer_open(sl_lander *l, lthread *t, pwriter *w, char *errstr, size_t errstr_size)
@@ -608,7 +634,9 @@ static void thread_error(sl_lander *l, const pwriter *w, sl_err e, const char *w
 static void job_stage_one(sl_lander *l, lthread *t, pwriter *w, int si)
 {
     char e2[512];
-    if (!w->failed && !w->w) {
+    if (w->w) {
+        sl_pq_writer_set_pool(w->w, t->pool);
+    } else if (!w->failed) {
         sl_err e = writer_open(l, t, w, e2, sizeof e2);
         if (e != SL_OK) {
             w->failed = 1;
@@ -636,12 +664,14 @@ static void job_stage_one(sl_lander *l, lthread *t, pwriter *w, int si)
  * the Parquet writer is destroyed at once (w->w NULL): its buffers go back to the
  * thread's pool for the next file instead of piling up until the whole range
  * is committed (the commit's memory peak). */
-static void job_close_one(sl_lander *l, pwriter *w)
+static void job_close_one(sl_lander *l, lthread *t, pwriter *w)
 {
     char e2[512];
     sl_err e = SL_OK;
     if (!w->w || !w->file)
         e = sl_errf(SL_ERR_INVALID, e2, sizeof e2, "%s was never opened", w->tmp);
+    else
+        sl_pq_writer_set_pool(w->w, t->pool);
     for (size_t k = 0; e == SL_OK && k < 4; k += 2)
         if (sl_pq_writer_add_kv(w->w, l->job_kv[k], l->job_kv[k + 1]) != SL_OK)
             e = sl_errf(SL_ERR_NOMEM, e2, sizeof e2, "out of memory");
@@ -662,93 +692,173 @@ static void job_close_one(sl_lander *l, pwriter *w)
     }
 }
 
-/* On thread t: its part of job j (the files that belong to it). */
-static void job_run(sl_lander *l, lthread *t, const job *j)
+/* On thread t: file i of job j. */
+static void job_item(sl_lander *l, lthread *t, const job *j, size_t i)
 {
     char e2[512];
     if (j->kind == JOB_STAGE) {
-        const stage *s = &l->stg[j->stage];
-        for (size_t i = 0; i < s->ntouched; i++)
-            if (s->touched[i]->thread == t->idx)
-                job_stage_one(l, t, s->touched[i], j->stage);
+        job_stage_one(l, t, l->stg[j->stage].touched[i], j->stage);
         return;
     }
-    for (size_t i = 0; i < j->nw; i++) {
-        pwriter *w = j->w[i];
-        if (w->thread != t->idx || w->failed)
-            continue;
-        if (j->kind == JOB_CLOSE) {
-            job_close_one(l, w);
-        } else {
-            sl_err e = sl_pq_writer_flush_row_group(w->w, e2, sizeof e2);
-            if (e != SL_OK) {
-                w->failed = 1;
-                thread_error(l, w, e, e2);
+    pwriter *w = j->w[i];
+    if (w->failed)
+        return;
+    if (j->kind == JOB_CLOSE) {
+        job_close_one(l, t, w);
+        return;
+    }
+    sl_pq_writer_set_pool(w->w, t->pool);
+    sl_err e = sl_pq_writer_flush_row_group(w->w, e2, sizeof e2);
+    if (e != SL_OK) {
+        w->failed = 1;
+        thread_error(l, w, e, e2);
+    }
+}
+
+/* Takes a file of the current job from home h's share, if the job is number k
+ * (tag: k << 32) and that share has one left: 1 with its index in *item. */
+static int job_take(sl_lander *l, size_t h, uint64_t tag, size_t *item)
+{
+    const uint64_t low = UINT64_C(0xffffffff);
+    uint64_t c = atomic_load_explicit(&l->job_next[h], memory_order_acquire);
+    do {
+        if ((c & ~low) != tag || (c & low) >= atomic_load_explicit(&l->job_end[h], memory_order_relaxed))
+            return 0;
+    } while (!atomic_compare_exchange_weak_explicit(&l->job_next[h], &c, c + 1, memory_order_acq_rel,
+                                                    memory_order_acquire));
+    *item = l->job_order[c & low];
+    return 1;
+}
+
+/* The home share of job k (tag: k << 32) with the most files left, or -1 when
+ * every file is taken (or k is no longer the current job). */
+static int job_fullest(sl_lander *l, uint64_t tag)
+{
+    const uint64_t low = UINT64_C(0xffffffff);
+    size_t homes = l->nthreads ? l->nthreads : 1, best_left = 0;
+    int best = -1;
+    for (size_t h = 0; h < homes; h++) {
+        uint64_t c = atomic_load_explicit(&l->job_next[h], memory_order_acquire);
+        size_t end = atomic_load_explicit(&l->job_end[h], memory_order_relaxed);
+        if ((c & ~low) == tag && (c & low) < end && end - (c & low) > best_left) {
+            best_left = end - (c & low);
+            best = (int)h;
+        }
+    }
+    return best;
+}
+
+/* On thread t (write thread `home`, or the caller with home -1): takes files of
+ * job number k and writes them until every file of it is taken (or k is no
+ * longer the current job): first the files whose home it is (a file's buffers
+ * and dictionaries stay warm in one core's cache when it is written by the same
+ * thread stage after stage), then, from the share with the most left, other
+ * threads' files. Whoever finishes the job's last file marks the job done.
+ * Taking advances job_next, which also carries the job's number, so a thread
+ * that comes late from an earlier job takes nothing of a later one. */
+static void job_help(sl_lander *l, lthread *t, int home, uint64_t k)
+{
+    const uint64_t tag = (uint64_t)(uint32_t)k << 32;
+    for (;;) {
+        size_t item;
+        int h = home;
+        if (h < 0 || !job_take(l, (size_t)h, tag, &item)) {
+            do {
+                h = job_fullest(l, tag);
+                if (h < 0)
+                    return;
+            } while (!job_take(l, (size_t)h, tag, &item));
+        }
+        job_item(l, t, &l->job_cur, item);
+        size_t n = l->job_n; /* read before our file counts: then k cannot have ended */
+        if (atomic_fetch_add_explicit(&l->job_finished, 1, memory_order_acq_rel) + 1 == n) {
+            if (l->nthreads)
+                pthread_mutex_lock(&l->mu);
+            l->job_done = k;
+            if (l->nthreads) {
+                pthread_mutex_unlock(&l->mu);
+                pthread_cond_broadcast(&l->done_cv); /* after unlocking: the woken need mu */
             }
         }
     }
 }
 
-/* A write thread: runs the published jobs in order, each as soon as it has
- * finished the one before (not waiting for the other threads), until told to
- * quit. */
+/* A write thread: helps with each job published, until told to quit. */
 static void *thread_main(void *arg)
 {
     lthread *t = arg;
     sl_lander *l = t->l;
+    uint64_t seen = 0;
     pthread_mutex_lock(&l->mu);
     for (;;) {
-        while (!l->job_quit && l->job_seq == t->done)
+        while (!l->job_quit && l->job_seq == seen)
             pthread_cond_wait(&l->job_cv, &l->mu);
         if (l->job_quit)
             break;
-        job j = l->jobs[(t->done + 1) % 2];
+        seen = l->job_seq;
         pthread_mutex_unlock(&l->mu);
-        job_run(l, t, &j);
+        job_help(l, t, (int)(t - l->thr), seen);
         pthread_mutex_lock(&l->mu);
-        t->done++;
-        pthread_cond_broadcast(&l->done_cv);
     }
     pthread_mutex_unlock(&l->mu);
     return NULL;
 }
 
-/* Waits until every write thread has finished job number `upto` (and so every
- * job before it). */
+/* Waits until job number `upto` (and so every job before it) is finished; when
+ * the caller helps, it writes files of that job meanwhile. */
 static void jobs_wait(sl_lander *l, uint64_t upto)
 {
     if (!l->nthreads)
         return;
+    if (l->caller_helps && upto == l->job_seq)
+        job_help(l, &l->thr[l->nthreads], -1, upto);
     pthread_mutex_lock(&l->mu);
-    for (;;) {
-        size_t i = 0;
-        while (i < l->nthreads && l->thr[i].done >= upto)
-            i++;
-        if (i == l->nthreads)
-            break;
+    while (l->job_done < upto)
         pthread_cond_wait(&l->done_cv, &l->mu);
-    }
     pthread_mutex_unlock(&l->mu);
 }
 
-/* Publishes job j and returns its number. Its slot held the job two before it,
- * which must be finished first (so at most two jobs are ever unfinished). Without
- * threads the job runs here and now. */
+/* The file of job j at index i. */
+static pwriter *job_file(const sl_lander *l, const job *j, size_t i)
+{
+    return j->kind == JOB_STAGE ? l->stg[j->stage].touched[i] : j->w[i];
+}
+
+/* Publishes job j and returns its number, once the job before it is finished
+ * (one job at a time): its files are grouped by home thread (a counting sort
+ * into job_order, which has room for every writer). Without threads the job
+ * runs here and now. */
 static uint64_t job_publish(sl_lander *l, const job *j)
 {
-    uint64_t k = l->job_seq + 1;
-    if (!l->nthreads) {
-        l->job_seq = k;
-        job_run(l, &l->thr[0], j);
-        return k;
-    }
-    if (k > 2)
-        jobs_wait(l, k - 2);
-    pthread_mutex_lock(&l->mu);
-    l->jobs[k % 2] = *j;
+    jobs_wait(l, l->job_seq);
+    size_t n = j->kind == JOB_STAGE ? l->stg[j->stage].ntouched : j->nw;
+    size_t homes = l->nthreads ? l->nthreads : 1, end[MAX_WRITE_THREADS] = { 0 };
+    for (size_t i = 0; i < n; i++)
+        end[job_file(l, j, i)->home]++;
+    for (size_t h = 1; h < homes; h++)
+        end[h] += end[h - 1];
+    for (size_t i = n; i-- > 0;)
+        l->job_order[--end[job_file(l, j, i)->home]] = (uint32_t)i;
+    /* end[h] is now the start of h's share */
+    uint64_t k = l->job_seq + 1, tag = (uint64_t)(uint32_t)k << 32;
+    l->job_cur = *j;
+    l->job_n = n;
+    atomic_store_explicit(&l->job_finished, 0, memory_order_relaxed);
+    for (size_t h = 0; h < homes; h++)
+        atomic_store_explicit(&l->job_end[h], h + 1 < homes ? end[h + 1] : n, memory_order_relaxed);
+    if (l->nthreads)
+        pthread_mutex_lock(&l->mu);
     l->job_seq = k;
-    pthread_cond_broadcast(&l->job_cv);
-    pthread_mutex_unlock(&l->mu);
+    if (n == 0)
+        l->job_done = k;
+    for (size_t h = 0; h < homes; h++)
+        atomic_store_explicit(&l->job_next[h], tag | end[h], memory_order_release);
+    if (l->nthreads) {
+        pthread_mutex_unlock(&l->mu);
+        pthread_cond_broadcast(&l->job_cv); /* after unlocking: the woken need mu */
+    } else {
+        job_help(l, &l->thr[0], 0, k);
+    }
     return k;
 }
 
@@ -805,7 +915,7 @@ static int stage_reclaim(sl_lander *l, int si)
 }
 
 /* Publishes the current stage as a job and makes the other stage current (the
- * caller reclaims it before staging into it). */
+ * caller has reclaimed it: it is empty). */
 static void stage_publish(sl_lander *l)
 {
     job j = { JOB_STAGE, l->cur, NULL, 0 };
@@ -831,8 +941,10 @@ static void fail_marked(sl_lander *l)
  * any more); the first error is returned. */
 static sl_err stage_flush(sl_lander *l, char *errstr, size_t errstr_size)
 {
-    if (l->stg[l->cur].ntouched)
+    if (l->stg[l->cur].ntouched) {
+        stage_reclaim(l, l->cur ^ 1);
         stage_publish(l);
+    }
     jobs_wait(l, l->job_seq);
     stage_reclaim(l, 0);
     stage_reclaim(l, 1);
@@ -841,15 +953,17 @@ static sl_err stage_flush(sl_lander *l, char *errstr, size_t errstr_size)
     return e;
 }
 
-/* The current stage is full: hands it to the write threads, then takes the other
- * stage back (waiting for its job) and returns, the threads still writing. When a
- * file of the stage taken back failed, finishes like stage_flush. */
+/* The current stage is full: waits for the other stage's job (writing files of
+ * it meanwhile when the caller helps), empties that stage, hands the full one to
+ * the write threads and returns, the threads still writing. When a file of the
+ * stage taken back failed, finishes like stage_flush. */
 static sl_err stage_rotate(sl_lander *l, char *errstr, size_t errstr_size)
 {
     if (!l->nthreads)
         return stage_flush(l, errstr, errstr_size);
+    int failed = stage_reclaim(l, l->cur ^ 1);
     stage_publish(l);
-    if (!stage_reclaim(l, l->cur))
+    if (!failed)
         return SL_OK;
     return stage_flush(l, errstr, errstr_size);
 }
@@ -890,6 +1004,7 @@ static void drop_writers(sl_lander *l, part *p, int delete_tmps)
         l->buffered -= w->buffered;
         writer_free(w);
     }
+    l->nwriters -= p->nw;
     p->nw = 0;
     p->buffered = 0;
     if (p->slots)
@@ -1498,8 +1613,8 @@ static size_t threads_wanted(const sl_lander *l)
     int n = l->opts.write_threads;
     if (n < 0)
         return 0;
-    if (n == 0)
-        n = strcmp(sl_store_kind(l->store), "local") == 0 ? 2 : 1;
+    if (n == 0) /* one, and for a local folder the caller writes files too (thread_setup) */
+        n = 1;
     if (n > MAX_WRITE_THREADS)
         n = MAX_WRITE_THREADS;
     if (l->opts.pq.pool) /* one borrowed pool: one thread at a time may use it */
@@ -1507,15 +1622,17 @@ static size_t threads_wanted(const sl_lander *l)
     return (size_t)n;
 }
 
-/* Makes the write threads and their pools (or the calling thread's pool when
- * there are none). On failure the threads made so far are left for thread_stop. */
+/* Makes the write threads and the pools of them and of the calling thread. On
+ * failure the threads made so far are left for thread_stop. */
 static sl_err thread_setup(sl_lander *l, char *errstr, size_t errstr_size)
 {
     size_t n = threads_wanted(l);
-    for (size_t i = 0; i < (n ? n : 1); i++) {
+    /* The caller writes files too only where the store allows several threads
+     * at once and every thread has a pool of its own. */
+    l->caller_helps = n > 0 && !l->opts.pq.pool && strcmp(sl_store_kind(l->store), "local") == 0;
+    for (size_t i = 0; i <= n; i++) {
         lthread *t = &l->thr[i];
         t->l = l;
-        t->idx = i;
         t->pool = l->opts.pq.pool;
         if (!t->pool) {
             if (!(t->pool = sl_pq_pool_new()))
@@ -1618,10 +1735,10 @@ sl_lander *sl_lander_new(sl_store *store, const sl_mapping *mapping, const sl_la
     l->required = calloc(nt + 1, sizeof *l->required);
     l->nrequired = calloc(nt + 1, sizeof *l->nrequired);
     l->table_rows = calloc(nt + 1, sizeof *l->table_rows);
-    l->next_thread = calloc(nt + 1, sizeof *l->next_thread);
     l->qrow = calloc(sl_quarantine_ncols(), sizeof *l->qrow);
+    l->next_home = calloc(nt + 1, sizeof *l->next_home);
     if (!l->names || !l->cols || !l->ncols || !l->required || !l->nrequired || !l->table_rows ||
-        !l->next_thread || !l->qrow)
+        !l->qrow || !l->next_home)
         goto nomem;
     if (l->opts.tenant && !sl_lake_table_valid(l->opts.tenant)) {
         sl_errf(SL_ERR_INVALID, errstr, errstr_size, "'%s' is not a valid tenant id", l->opts.tenant);
@@ -1687,10 +1804,12 @@ void sl_lander_destroy(sl_lander *l)
         free(s->rows);
         free(s->touched);
     }
-    for (size_t i = 0; i < MAX_WRITE_THREADS; i++) /* after the writers (part_free) */
+    for (size_t i = 0; i <= MAX_WRITE_THREADS; i++) /* after the writers (part_free) */
         if (l->thr[i].own_pool)
             sl_pq_pool_destroy(l->thr[i].pool);
     free(l->parts);
+    free(l->job_order);
+    free(l->next_home);
     sl_mapper_destroy(l->mapper);
     sl_tenant_extractor_destroy(l->tenant_x);
     if (l->required)
@@ -1709,7 +1828,6 @@ void sl_lander_destroy(sl_lander *l)
     free(l->table_rows);
     free(l->qrow);
     free(l->scratch);
-    free(l->next_thread);
     free(l);
 }
 

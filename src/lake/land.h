@@ -72,10 +72,11 @@ typedef struct sl_lander_opts {
                                   wins over both; a missing or invalid id quarantines the message.
                                   arg borrowed; must outlive the lander. */
     int write_threads;         /* threads that write the files while the caller maps and stages
-                                  the next rows (land.c): 0: 2 for a store whose files may be
-                                  written from two threads at once (local), else 1 (WebHDFS: one
-                                  thread at a time); n > 0: n (at most 8; 1 when opts.pq.pool is
-                                  set; the store must allow n); < 0: none, the caller writes */
+                                  the next rows (land.c): 0: 1; n > 0: n (at most 8; 1 when
+                                  opts.pq.pool is set; the store must allow n); < 0: none, the
+                                  caller writes. With threads and a store whose files may be
+                                  written from several threads at once (local) the caller also
+                                  writes files of a stage while it would otherwise wait. */
     size_t stage_bytes;        /* rows are staged and written to their files in batches of about
                                   this many bytes (two batches with write threads); 0: 4 MiB */
     /* Clock for max_age in milliseconds (monotonic); NULL: sl_now_ns()/1e6. For tests. */

@@ -114,6 +114,14 @@ sl_err sl_pq_writer_close(sl_pq_writer *w, char *errstr, size_t errstr_size);
 /* Frees everything (whether or not closed). NULL is a no-op. */
 void sl_pq_writer_destroy(sl_pq_writer *w);
 
+/* Moves writer w to `pool` (borrowed, same lifetime rule as opts.pool; NULL is a
+ * no-op): its later calls take memory, scratch and the compression context from
+ * that pool, and the blocks it gives back go there. Blocks it already holds are
+ * plain malloc blocks, so a writer may move between pools freely; this lets a
+ * writer be used from any thread, one thread at a time, with that thread's
+ * pool. A writer that made a pool of its own keeps owning it (freed at destroy). */
+void sl_pq_writer_set_pool(sl_pq_writer *w, sl_pq_pool *pool);
+
 /* Rows appended so far / bytes currently buffered (uncompressed estimate) /
  * bytes written to `out` so far. */
 uint64_t sl_pq_writer_rows(const sl_pq_writer *w);

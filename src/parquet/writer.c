@@ -1855,6 +1855,14 @@ void sl_pq_writer_destroy(sl_pq_writer *w)
     free(w);
 }
 
+void sl_pq_writer_set_pool(sl_pq_writer *w, sl_pq_pool *pool)
+{
+    if (pool) {
+        w->pool = pool;
+        w->opts.pool = pool;
+    }
+}
+
 uint64_t sl_pq_writer_rows(const sl_pq_writer *w) { return w->rows; }
 size_t sl_pq_writer_buffered_bytes(const sl_pq_writer *w) { return w->rg_bytes; }
 uint64_t sl_pq_writer_bytes_written(const sl_pq_writer *w) { return w->pos; }
