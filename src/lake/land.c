@@ -209,7 +209,7 @@ struct sl_lander {
     lthread thr[MAX_WRITE_THREADS + 1];
     size_t nthreads;
     int caller_helps;            /* the caller writes files of the job it waits for */
-    pthread_mutex_t mu;          /* guards job_seq, job_done, job_quit, job_err */
+    pthread_mutex_t mu;          /* guards job_seq, job_done, job_active, job_quit, job_err */
     pthread_cond_t job_cv, done_cv;
     int sync_init;               /* mu and the condition variables exist */
     /* The job being written (job number job_seq; finished when job_done ==
@@ -229,6 +229,7 @@ struct sl_lander {
     size_t *next_home;           /* per table: round robin of new writers over homes */
     uint64_t job_seq;            /* number of the last job published (the first is 1) */
     uint64_t job_done;           /* number of the last job finished */
+    size_t job_active;           /* threads inside job_help (for job job_seq) */
     int job_quit;
     uint64_t stage_job[2];       /* the job writing stage i; 0: none since it was emptied */
     sl_err job_err;              /* first error of the write threads not yet reported */
@@ -754,8 +755,9 @@ static int job_fullest(sl_lander *l, uint64_t tag)
  * and dictionaries stay warm in one core's cache when it is written by the same
  * thread stage after stage), then, from the share with the most left, other
  * threads' files. Whoever finishes the job's last file marks the job done.
- * Taking advances job_next, which also carries the job's number, so a thread
- * that comes late from an earlier job takes nothing of a later one. */
+ * Taking advances job_next, which also carries the job's number; and the next
+ * job is published only once every thread has left job_help (job_active), so
+ * job_next and job_end never change under a thread that reads them. */
 static void job_help(sl_lander *l, lthread *t, int home, uint64_t k)
 {
     const uint64_t tag = (uint64_t)(uint32_t)k << 32;
@@ -796,25 +798,43 @@ static void *thread_main(void *arg)
         if (l->job_quit)
             break;
         seen = l->job_seq;
+        l->job_active++;
         pthread_mutex_unlock(&l->mu);
         job_help(l, t, (int)(t - l->thr), seen);
         pthread_mutex_lock(&l->mu);
+        if (--l->job_active == 0)
+            pthread_cond_broadcast(&l->done_cv);
     }
     pthread_mutex_unlock(&l->mu);
     return NULL;
 }
 
-/* Waits until job number `upto` (and so every job before it) is finished; when
- * the caller helps, it writes files of that job meanwhile. */
+/* With mu held (threads only): waits until job number `upto` (and so every job
+ * before it) is finished; when the caller helps, it writes files of that job
+ * meanwhile (mu released while it does). When `upto` is the current job it also
+ * waits until no thread is inside job_help any more: a thread that has just
+ * found the job's files all taken still reads job_next and job_end, which the
+ * next job_publish rewrites. Returns with mu held. */
+static void jobs_wait_locked(sl_lander *l, uint64_t upto)
+{
+    if (l->caller_helps && upto == l->job_seq && l->job_done < upto) {
+        l->job_active++;
+        pthread_mutex_unlock(&l->mu);
+        job_help(l, &l->thr[l->nthreads], -1, upto);
+        pthread_mutex_lock(&l->mu);
+        l->job_active--;
+    }
+    while (l->job_done < upto || (upto == l->job_seq && l->job_active))
+        pthread_cond_wait(&l->done_cv, &l->mu);
+}
+
+/* jobs_wait_locked without mu held. */
 static void jobs_wait(sl_lander *l, uint64_t upto)
 {
     if (!l->nthreads)
         return;
-    if (l->caller_helps && upto == l->job_seq)
-        job_help(l, &l->thr[l->nthreads], -1, upto);
     pthread_mutex_lock(&l->mu);
-    while (l->job_done < upto)
-        pthread_cond_wait(&l->done_cv, &l->mu);
+    jobs_wait_locked(l, upto);
     pthread_mutex_unlock(&l->mu);
 }
 
@@ -826,11 +846,16 @@ static pwriter *job_file(const sl_lander *l, const job *j, size_t i)
 
 /* Publishes job j and returns its number, once the job before it is finished
  * (one job at a time): its files are grouped by home thread (a counting sort
- * into job_order, which has room for every writer). Without threads the job
- * runs here and now. */
+ * into job_order, which has room for every writer). Everything a thread reads
+ * in job_help is written with mu held, after the wait, and threads enter
+ * job_help only with mu held (job_active), so none can see half a job.
+ * Without threads the job runs here and now. */
 static uint64_t job_publish(sl_lander *l, const job *j)
 {
-    jobs_wait(l, l->job_seq);
+    if (l->nthreads) {
+        pthread_mutex_lock(&l->mu);
+        jobs_wait_locked(l, l->job_seq);
+    }
     size_t n = j->kind == JOB_STAGE ? l->stg[j->stage].ntouched : j->nw;
     size_t homes = l->nthreads ? l->nthreads : 1, end[MAX_WRITE_THREADS] = { 0 };
     for (size_t i = 0; i < n; i++)
@@ -846,8 +871,6 @@ static uint64_t job_publish(sl_lander *l, const job *j)
     atomic_store_explicit(&l->job_finished, 0, memory_order_relaxed);
     for (size_t h = 0; h < homes; h++)
         atomic_store_explicit(&l->job_end[h], h + 1 < homes ? end[h + 1] : n, memory_order_relaxed);
-    if (l->nthreads)
-        pthread_mutex_lock(&l->mu);
     l->job_seq = k;
     if (n == 0)
         l->job_done = k;
