@@ -82,6 +82,8 @@ typedef struct klander {
     int assigned_once;            /* a first assignment (possibly empty) was received */
     int subscribed;               /* rd_kafka_subscribe succeeded */
     uint64_t t0, in_bytes, in_msgs;
+    uint64_t t_assigned;          /* sl_now_ns() at the first assignment of one or more
+                                   * partitions (the group join is over), 0 before */
     uint64_t dlt_sent, dlt_delivered, dlt_failed;
     uint64_t kafka_commit_errors, recoveries;
     int tty, progress_shown;
@@ -374,6 +376,8 @@ static void assign_parts(klander *k, rd_kafka_topic_partition_list_t *parts)
         k->fatal = 1;
     }
     k->assigned_once = 1;
+    if (parts->cnt && !k->t_assigned)
+        k->t_assigned = sl_now_ns();
     if (parts->cnt && !k->o->quiet)
         say(k, "assigned %d partition(s); %zu in all", parts->cnt, k->nparts);
 }
@@ -601,17 +605,20 @@ static void write_stats(klander *k, uint64_t now, int final)
 {
     sl_lander_stats st;
     sl_lander_get_stats(k->l, &st);
+    char assigned[32] = "null";
+    if (k->t_assigned)
+        snprintf(assigned, sizeof assigned, "%.3f", (double)(k->t_assigned - k->t0) / 1e9);
     sl_buf b = { 0 };
     sl_err e = sl_buf_printf(
         &b,
-        "{\"elapsed_s\":%.3f,\"final\":%s,\"messages_read\":%" PRIu64 ",\"bytes_read\":%" PRIu64
+        "{\"elapsed_s\":%.3f,\"first_assignment_s\":%s,\"final\":%s,\"messages_read\":%" PRIu64 ",\"bytes_read\":%" PRIu64
         ",\"landed\":%" PRIu64 ",\"already_landed\":%" PRIu64 ",\"quarantined\":%" PRIu64
         ",\"duplicates\":%" PRIu64 ",\"extra_keys\":%" PRIu64 ",\"files\":%" PRIu64 ",\"bytes\":%" PRIu64
         ",\"commits\":%" PRIu64 ",\"pending_messages\":%" PRIu64 ",\"buffered_bytes\":%" PRIu64
         ",\"open_files\":%" PRIu64 ",\"partitions\":%zu,\"lag\":%" PRIu64 ",\"recoveries\":%" PRIu64
         ",\"kafka_commit_errors\":%" PRIu64 ",\"dead_letter_sent\":%" PRIu64
         ",\"dead_letter_failed\":%" PRIu64 ",\"tables\":{",
-        (double)(now - k->t0) / 1e9, final ? "true" : "false", k->in_msgs, k->in_bytes, st.messages,
+        (double)(now - k->t0) / 1e9, assigned, final ? "true" : "false", k->in_msgs, k->in_bytes, st.messages,
         st.already_landed, st.quarantined, st.duplicates, st.extra_keys, st.files, st.bytes, st.commits,
         st.pending_messages, st.buffered_bytes, st.open_files, k->nparts, lag(k), k->recoveries,
         k->kafka_commit_errors, k->dlt_sent, k->dlt_failed);
@@ -936,8 +943,14 @@ done:
         uint64_t now = sl_now_ns();
         if (o->stats_json)
             write_stats(k, now, 1);
-        if (!o->quiet)
+        if (!o->quiet) {
             sl_land_print_summary(stderr, k->l, (double)(now - k->t0) / 1e9, k->in_bytes);
+            /* the group join (a broker-side delay before the first assignment) apart */
+            if (k->t_assigned && now > k->t_assigned)
+                fprintf(stderr, "  %-20s after %.2f s; %.1f MB/s from then to the end\n",
+                        "first assignment", (double)(k->t_assigned - k->t0) / 1e9,
+                        (double)k->in_bytes / 1e6 / ((double)(now - k->t_assigned) / 1e9));
+        }
     }
     if (subs)
         rd_kafka_topic_partition_list_destroy(subs);

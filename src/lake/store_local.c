@@ -32,10 +32,16 @@
 #define RENAME_NOREPLACE (1 << 0)
 #endif
 
-/* Streaming writes are gathered in a buffer of this size before write(2); writes
- * of half of it or more go straight through. Small: thousands of files may be open
- * at once (a backfill over many days and partitions), and the Parquet writer's
- * writes are page-sized bodies behind small headers. */
+/* Streaming writes are gathered in a buffer before write(2): it is allocated at
+ * the first write, LOCAL_WRITE_MIN bytes, and doubles as writes need, up to
+ * LOCAL_WRITE_BUF; writes of half of that or more go straight through. Small,
+ * and grown only when used: thousands of files may be open at once (a backfill
+ * over many days and partitions), most of them written only when they are
+ * finished, and memory first touched costs a page fault each 4 KiB (slow on a
+ * virtual machine) while a buffer grown at that point reuses the memory of the
+ * file finished just before. The Parquet writer's writes are page-sized bodies
+ * behind small headers. */
+#define LOCAL_WRITE_MIN 512u
 #define LOCAL_WRITE_BUF (16u * 1024u)
 
 typedef struct local_store {
@@ -49,8 +55,8 @@ typedef struct local_file {
     local_store *s;
     int fd;
     char *path;
-    uint8_t *buf;
-    size_t len;
+    uint8_t *buf;    /* NULL until the first write */
+    size_t len, cap;
 } local_file;
 
 /* Formats an errno failure as "ROOT/PATH: what: strerror" and maps errno to an sl_err. */
@@ -188,11 +194,24 @@ static sl_err write_all(local_file *f, const void *data, size_t n, char *errstr,
 static sl_err file_write(sl_store_file *base, const void *data, size_t n, char *errstr, size_t errstr_size)
 {
     local_file *f = (local_file *)base;
-    if (f->len + n <= LOCAL_WRITE_BUF) {
+    if (n == 0)
+        return SL_OK;
+    if (f->len + n > f->cap && f->cap < LOCAL_WRITE_BUF) {
+        size_t cap = f->cap ? f->cap : LOCAL_WRITE_MIN;
+        while (cap < f->len + n && cap < LOCAL_WRITE_BUF)
+            cap *= 2;
+        uint8_t *b = realloc(f->buf, cap);
+        if (!b)
+            return sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory");
+        f->buf = b;
+        f->cap = cap;
+    }
+    if (f->len + n <= f->cap) {
         memcpy(f->buf + f->len, data, n);
         f->len += n;
         return SL_OK;
     }
+    /* the buffer is LOCAL_WRITE_BUF bytes here, and full enough */
     sl_err e = write_all(f, f->buf, f->len, errstr, errstr_size);
     if (e != SL_OK)
         return e;
@@ -248,8 +267,7 @@ static sl_err local_create(sl_store *base, const char *path, sl_store_file **out
         return sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory");
     f->fd = -1;
     f->path = strdup(path);
-    f->buf = malloc(LOCAL_WRITE_BUF);
-    if (!f->path || !f->buf) {
+    if (!f->path) {
         e = sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory");
         goto err;
     }

@@ -20,9 +20,10 @@
  * bounds are written exactly when both are <= 4096 bytes; when either is longer
  * both are omitted (never truncated). INT96 columns get null_count only (their
  * order is undefined). Buffering: pages are encoded and compressed as they fill
- * (1 MiB or 20000 rows), so the memory held is about one compressed row group
- * plus one page per column; sl_pq_writer_buffered_bytes() reports the PLAIN size
- * of the rows of the open row group, which is what opts.row_group_bytes limits.
+ * (1 MiB or 20000 rows; PLAIN fixed-width values: 128 KiB), so the memory held
+ * is about one compressed row group plus one page per column;
+ * sl_pq_writer_buffered_bytes() reports the PLAIN size of the rows of the open
+ * row group, which is what opts.row_group_bytes limits.
  *
  * Reader: opens a file through an sl_in, decodes the footer, and hands out
  * columns chunk by chunk as arrays of sl_value (any file this writer makes; also

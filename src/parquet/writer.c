@@ -8,7 +8,9 @@
  * or 4 bytes each: the width grows, widening the page's earlier indexes in
  * place, when the dictionary passes 256 or 65536 entries) or PLAIN-encoded
  * values. A page is finished when it reaches opts.page_bytes (encoded
- * estimate) or PAGE_ROW_LIMIT rows. A row group is finished when the PLAIN
+ * estimate) or PAGE_ROW_LIMIT rows, and a PLAIN page of fixed-width values
+ * before its body passes FIXED_PAGE_BYTES (128 KiB: the size zstd compresses
+ * such values fastest in; see there). A row group is finished when the PLAIN
  * size of the rows appended to it reaches opts.row_group_bytes: then, column
  * by column, the dictionary page (if the chunk has dictionary-encoded pages)
  * and the buffered data pages are written to the output, and the chunk's
@@ -31,9 +33,11 @@
  * Values are looked up in an open-addressing hash table (linear probing, at
  * most 3/4 full; a slot holds the value itself for fixed-width types, or the
  * 32-bit hash for strings, so a probe touches one cache line), string bytes in
- * one arena, no allocation per value. write_row hashes every column's value
- * and prefetches its slot before appending any of them, so the cache misses of
- * many cold tables (many open writers) overlap.
+ * one arena, no allocation per value; values are compared inline
+ * (sl_enc_bytes_eq), not through memcmp. write_row first starts loading the
+ * row's cells and string bytes, then hashes every column's value and prefetches
+ * its slot, before appending any of them, so the cache misses of many cold
+ * tables and rows (many open writers) overlap.
  * When adding a value would make the PLAIN-encoded dictionary larger than
  * opts.dict_max_bytes, the current page is finished dictionary-encoded and the
  * rest of the chunk is PLAIN. When the chunk's first page holds
@@ -67,6 +71,16 @@
 /* Rows per data page at most (as parquet-mr's page.row.count.limit): keeps
  * per-column page buffers small and pages skippable. */
 #define PAGE_ROW_LIMIT 20000
+/* PLAIN pages of fixed-width values (ints, doubles, timestamps) are finished
+ * before their body passes this size (or opts.page_bytes, if smaller): zstd
+ * picks its parameters from the input size, and at level 3 it compresses
+ * timestamps 2-3x faster in one call of <= 128 KiB than in one of 128-256 KiB
+ * (its parameters for 128-256 KiB inputs find many short matches in their
+ * high bytes), for about 10% more output on those columns; strings are compressed
+ * fastest in large pages (docs/benchmarks/parquet-writer.md). A first page
+ * rewritten PLAIN when it is finished (its dictionary did not pay) may be
+ * larger. */
+#define FIXED_PAGE_BYTES ((size_t)128 << 10)
 /* Values after which the chunk's first dictionary page is checked early:
  * after EARLY_UNIQUE_CHECK values it turns PLAIN when all of them are
  * distinct, after EARLY_DICT_CHECK when the dictionary does not pay. */
@@ -87,22 +101,30 @@
  * is compressed in place, not copied: enough for the runs of a page with a few
  * dozen scattered nulls; a page whose levels need more is copied instead. */
 #define LEVEL_GAP 512
-/* First sizes of a page's dictionary-index and PLAIN buffers; they double as
- * needed (through the pool) up to what the largest page needed, and are kept
- * for the next pages. Small, because hundreds of open writers each have a page
- * per column. */
-#define IDX_MIN_BYTES ((size_t)1 << 10)
-#define PLAIN_MIN_BYTES ((size_t)4 << 10)
-/* First size of a dictionary's slot table: small, so that the many
- * low-cardinality columns of many open writers stay in cache and cost no
- * zeroing; it doubles at 3/4 load. */
-#define DICT_MIN_SLOTS 64
-/* Finished pages are kept in segments: no realloc copying as a chunk grows. */
-#define SEG_MIN ((size_t)16 << 10)
+/* First sizes of the per-column buffers. Every one of them doubles as needed
+ * (through the pool) and is kept for the next pages, so a big column pays a few
+ * more doublings once, while a lander with thousands of open writers holding a
+ * few dozen rows each (a backfill: one file per table x day x partition) holds
+ * a few hundred bytes per column instead of many kilobytes: memory first
+ * touched costs a page fault per 4 KiB, slow on virtual machines (measured,
+ * docs/benchmarks/kafka.md: first sizes 1 KiB / 4 KiB / 64 slots / 256 entries
+ * / 16 KiB made 114,000 page faults and 460 MB peak for 3,312 open files).
+ * IDX_MIN_BYTES / PLAIN_MIN_BYTES: a page's dictionary indexes and PLAIN values
+ * (allocated at the column's first such value). */
+#define IDX_MIN_BYTES ((size_t)1 << 7)
+#define PLAIN_MIN_BYTES ((size_t)1 << 9)
+/* First size of a dictionary's slot table (it doubles at 3/4 load) and of its
+ * entry array (doubles when full): small also so that the many low-cardinality
+ * columns of many open writers stay in cache and cost no zeroing. */
+#define DICT_MIN_SLOTS 16
+#define DICT_MIN_ENTRIES 16
+/* Finished pages are kept in segments: no realloc copying as a chunk grows.
+ * The first segment of a chunk is SEG_MIN bytes or the first page's size. */
+#define SEG_MIN ((size_t)1 << 10)
 #define SEG_MAX ((size_t)4 << 20)
 /* Pool size classes: blocks of 2^k bytes, POOL_MIN_SHIFT <= k <= POOL_MAX_SHIFT
  * (larger requests are plain malloc), and the most idle bytes a pool keeps. */
-#define POOL_MIN_SHIFT 10
+#define POOL_MIN_SHIFT 6
 #define POOL_MAX_SHIFT 26
 #define POOL_NCLASS (POOL_MAX_SHIFT - POOL_MIN_SHIFT + 1)
 #define POOL_KEEP_BYTES ((size_t)32 << 20)
@@ -156,45 +178,49 @@ typedef struct pq_stats {
     int smin_long, smax_long; /* the bound is longer than STATS_MAX_BYTES */
 } pq_stats;
 
+/* A column. The fields every value reads or writes come first, so that a
+ * writer that gets a few dozen rows at a time (a lander's turn) reloads about
+ * four cache lines per column instead of eight. */
 typedef struct pq_col {
-    const char *name;     /* points into the writer's name block */
     sl_type type;
     int required;
     int phys;             /* SL_PQT_* */
     int is_bytes;         /* BYTE_ARRAY */
-
-    /* the page being filled; idx and plain are taken from the pool and given
-     * back when the row group's memory is released */
-    sl_buf lvl;           /* optional columns: the page's definition levels, RLE/
-                           * bit-packed as they come (lenc writes here) */
-    sl_rle_enc lenc;
+    int dict_mode;        /* new values of this chunk go to the dictionary */
+    int dict_bw;          /* bit width of the current dictionary size */
     uint32_t run_n;       /* levels equal to run_lvl not yet given to lenc */
     uint8_t run_lvl;
     uint8_t iw;           /* bytes per dictionary index in idx: 1, 2 or 4 (widened
                            * in place when the dictionary outgrows it) */
-    uint8_t *idx;         /* dictionary indexes of the page (dictionary mode) */
-    size_t idx_cap;       /* bytes at idx */
     uint32_t vhash;       /* dictionary mode: hash of the value being appended
                            * (computed by dict_prefetch) */
     int can_dict;         /* not BOOLEAN */
+
+    /* the page being filled; idx and plain are taken from the pool and given
+     * back when the row group's memory is released */
+    uint8_t *idx;         /* dictionary indexes of the page (dictionary mode) */
+    size_t idx_cap;       /* bytes at idx */
     size_t page_rows;     /* rows (levels) in the page */
     size_t page_nvals;    /* non-null values in the page */
     size_t page_plain;    /* PLAIN size of the page's values (dictionary mode) */
+    int64_t chunk_values; /* rows of the chunk, nulls included */
+    uint32_t npages_dict, npages_plain; /* finished pages of the chunk */
     sl_buf plain;         /* PLAIN values (BOOLEAN: one byte per value, packed at flush),
                            * starting at plain_base */
     size_t plain_base;    /* LEVEL_GAP for optional non-BOOLEAN columns, else 0 */
+    pq_dict dict;         /* the chunk's dictionary */
+    pq_stats st;          /* the chunk's statistics */
 
-    /* the chunk of this row group */
-    int dict_mode;        /* new values go to the dictionary */
+    /* read only when a run of levels ends, a page or chunk is finished, or
+     * the file is */
+    const char *name;     /* points into the writer's name block */
+    sl_buf lvl;           /* optional columns: the page's definition levels, RLE/
+                           * bit-packed as they come (lenc writes here) */
+    sl_rle_enc lenc;
     int dict_skip;        /* chunks still to start PLAIN: the dictionary did not
                            * pay in an earlier chunk of this column */
-    int dict_bw;          /* bit width of the current dictionary size */
-    pq_dict dict;
     segbuf chunk;         /* finished data pages (headers + bodies) */
     uint64_t chunk_usize, chunk_csize; /* data pages: header + (un)compressed body */
-    uint32_t npages_dict, npages_plain;
-    int64_t chunk_values; /* rows, nulls included */
-    pq_stats st;
 } pq_col;
 
 typedef struct pq_kv {
@@ -526,7 +552,7 @@ static sl_err dict_grow_slots(sl_pq_pool *p, pq_dict *d, int is_bytes)
 static int dict_reserve(sl_pq_pool *p, pq_dict *d, int is_bytes)
 {
     if (d->n == d->cap) {
-        uint32_t cap = d->cap ? d->cap * 2 : 256;
+        uint32_t cap = d->cap ? d->cap * 2 : DICT_MIN_ENTRIES;
         sl_err e = is_bytes ? pool_grow(p, &d->ents, sizeof *d->ents, d->cap, cap, d->n)
                             : pool_grow(p, &d->vals, sizeof *d->vals, d->cap, cap, d->n);
         if (e != SL_OK)
@@ -570,7 +596,7 @@ static inline int64_t dict_find_bytes(const pq_dict *d, const uint8_t *p, uint32
         }
         if (b->hash == h) {
             const dent *en = &d->ents[b->e - 1];
-            if (en->len == n && (n == 0 || memcmp(d->arena.data + en->off, p, n) == 0)) {
+            if (en->len == n && sl_enc_bytes_eq(d->arena.data + en->off, p, n)) {
                 *slot = k;
                 return (int64_t)b->e - 1;
             }
@@ -656,16 +682,14 @@ static inline void stats_double(pq_stats *s, double v)
 
 /* ---------------------------------------------------------------- PLAIN */
 
-/* PLAIN size of one non-null value. */
-static size_t plain_size(const pq_col *c, const sl_value *v)
+/* PLAIN size of one non-null value: a table lookup, not a switch (whose jump,
+ * taken for every value of every column in turn, is often mispredicted). */
+static inline size_t plain_size(const pq_col *c, const sl_value *v)
 {
-    switch (c->phys) {
-    case SL_PQT_BOOLEAN: return 1;
-    case SL_PQT_INT32: return 4;
-    case SL_PQT_INT96: return 12;
-    case SL_PQT_BYTE_ARRAY: return 4 + (size_t)v->u.s.n;
-    default: return 8;
-    }
+    /* by SL_PQT_*: BOOLEAN, INT32, INT64, INT96, FLOAT, DOUBLE, BYTE_ARRAY
+     * (4-byte length + the bytes), FIXED_LEN_BYTE_ARRAY (not written) */
+    static const uint8_t fixed[8] = {1, 4, 8, 12, 4, 8, 4, 0};
+    return fixed[c->phys & 7] + (c->is_bytes ? (size_t)v->u.s.n : 0);
 }
 
 /* Appends the PLAIN encoding of fixed-width value bits (int64 value or double
@@ -779,9 +803,8 @@ static sl_err idx_room(sl_pq_writer *w, pq_col *c, uint8_t iw)
     return SL_OK;
 }
 
-/* Appends dictionary index k to the current page (page_nvals is not
- * advanced: the caller counts the value). SL_ERR_NOMEM when out of memory. */
-static inline sl_err idx_put(sl_pq_writer *w, pq_col *c, uint32_t k)
+/* idx_put beyond its common case: any width, growing or widening first. */
+static sl_err idx_put_any(sl_pq_writer *w, pq_col *c, uint32_t k)
 {
     uint8_t iw = k < 256 ? 1 : k < 65536 ? 2 : 4;
     size_t n = c->page_nvals;
@@ -801,6 +824,24 @@ static inline sl_err idx_put(sl_pq_writer *w, pq_col *c, uint32_t k)
         break;
     }
     return SL_OK;
+}
+
+/* Appends dictionary index k to the current page (page_nvals is not
+ * advanced: the caller counts the value). SL_ERR_NOMEM when out of memory.
+ * The common cases (1- or 2-byte indexes, k fits, room left) are a store. */
+static inline sl_err idx_put(sl_pq_writer *w, pq_col *c, uint32_t k)
+{
+    size_t n = c->page_nvals;
+    if (c->iw == 1 && k < 256 && n < c->idx_cap) {
+        c->idx[n] = (uint8_t)k;
+        return SL_OK;
+    }
+    if (c->iw == 2 && k < 65536 && 2 * n + 2 <= c->idx_cap) {
+        uint16_t v = (uint16_t)k;
+        memcpy(c->idx + 2 * n, &v, 2);
+        return SL_OK;
+    }
+    return idx_put_any(w, c, k);
 }
 
 /* ---------------------------------------------------------------- levels */
@@ -1103,23 +1144,36 @@ static inline size_t page_estimate(const pq_col *c)
     return levels + (c->plain.len - c->plain_base);
 }
 
+/* 1 when the current page is to be finished after the row just appended: it
+ * holds PAGE_ROW_LIMIT rows, or its estimate reached opts.page_bytes, or it
+ * holds PLAIN fixed-width values and one more row could take its body (4-byte
+ * levels length, levels so far, up to 16 bytes of levels still buffered in the
+ * encoder, values, one more value of <= 12 bytes) past FIXED_PAGE_BYTES. */
+static inline int page_full(const sl_pq_writer *w, const pq_col *c)
+{
+    if (c->page_rows >= PAGE_ROW_LIMIT || page_estimate(c) >= w->opts.page_bytes)
+        return 1;
+    return !c->dict_mode && !c->is_bytes && c->phys != SL_PQT_BOOLEAN &&
+           4 + c->lvl.len + 16 + (c->plain.len - c->plain_base) + 12 > FIXED_PAGE_BYTES;
+}
+
 /* ---------------------------------------------------------------- appending */
 
-/* Adds one non-null value to column c in dictionary mode. Sets *added = 0 when
- * the dictionary is full (the caller then finishes the page and goes PLAIN). */
-static sl_err dict_add(sl_pq_writer *w, pq_col *c, const sl_value *v, int *added)
+/* Adds one non-null value to column c in dictionary mode (psize: its PLAIN
+ * size). Sets *added = 0 when the dictionary is full (the caller then finishes
+ * the page and goes PLAIN). */
+static sl_err dict_add(sl_pq_writer *w, pq_col *c, const sl_value *v, size_t psize, int *added)
 {
     pq_dict *d = &c->dict;
     uint32_t slot = 0;
     int64_t k;
-    size_t psize = plain_size(c, v);
     *added = 0;
     if (c->is_bytes) {
         const uint8_t *p = (const uint8_t *)v->u.s.p;
         uint32_t n = v->u.s.n;
         uint32_t h = c->vhash;
         if (d->last && d->last_hash == h && d->last_len == n &&
-            (n == 0 || memcmp(d->arena.data + d->last_off, p, n) == 0)) {
+            sl_enc_bytes_eq(d->arena.data + d->last_off, p, n)) {
             /* the same value as the previous one */
             if (idx_put(w, c, d->last - 1) != SL_OK)
                 return SL_ERR_NOMEM;
@@ -1281,8 +1335,9 @@ static sl_err col_append(sl_pq_writer *w, pq_col *c, const sl_value *v, char *er
         w->rg_bytes += 1;
     } else {
         int added = 0;
+        size_t psize = plain_size(c, v);
         if (c->dict_mode) {
-            if (dict_add(w, c, v, &added) != SL_OK)
+            if (dict_add(w, c, v, psize, &added) != SL_OK)
                 return nomem(errstr, errstr_size, "dictionary");
             if (!added) { /* dictionary full: finish the page, PLAIN from here on */
                 e = page_flush(w, c, errstr, errstr_size);
@@ -1294,7 +1349,7 @@ static sl_err col_append(sl_pq_writer *w, pq_col *c, const sl_value *v, char *er
         if (!added && plain_add(w, c, v) != SL_OK)
             return nomem(errstr, errstr_size, "page values");
         c->page_nvals++;
-        w->rg_bytes += plain_size(c, v);
+        w->rg_bytes += psize;
         int unique = c->page_nvals == EARLY_UNIQUE_CHECK && c->dict.n == EARLY_UNIQUE_CHECK;
         if (added && c->npages_dict == 0 &&
             (unique || (c->page_nvals == EARLY_DICT_CHECK && !dict_pays(c)))) {
@@ -1313,7 +1368,7 @@ static sl_err col_append(sl_pq_writer *w, pq_col *c, const sl_value *v, char *er
         level_put(c, !v->is_null);
     c->page_rows++;
     c->chunk_values++;
-    if (c->page_rows >= PAGE_ROW_LIMIT || page_estimate(c) >= w->opts.page_bytes)
+    if (page_full(w, c))
         return page_flush(w, c, errstr, errstr_size);
     return SL_OK;
 }
@@ -1655,6 +1710,10 @@ sl_err sl_pq_writer_write_row(sl_pq_writer *w, const sl_value *vals, char *errst
     if (w->state != W_OPEN)
         return sl_errf(SL_ERR_INVALID, errstr, errstr_size,
                        "parquet writer: write after close or after an error");
+    /* The row's cells (often cold: a lander wrote them long before) are loaded
+     * all at once rather than line after line as the loop below reaches them. */
+    for (size_t off = 0; off < w->ncols * sizeof *vals; off += 64)
+        __builtin_prefetch((const char *)vals + off);
     /* validate the whole row first, so a bad row leaves nothing behind */
     for (size_t i = 0; i < w->ncols; i++) {
         pq_col *c = &w->cols[i];
@@ -1676,9 +1735,14 @@ sl_err sl_pq_writer_write_row(sl_pq_writer *w, const sl_value *vals, char *errst
                            "parquet writer: row %llu: column '%s': value of %u bytes is over "
                            "the %u-byte limit", (unsigned long long)w->rows, c->name,
                            (unsigned)v->u.s.n, MAX_VALUE_BYTES);
-        if (c->dict_mode)
-            dict_prefetch(c, v);
+        if (c->is_bytes && v->u.s.n) { /* hashed or copied below: start loading it */
+            __builtin_prefetch(v->u.s.p);
+            __builtin_prefetch(v->u.s.p + v->u.s.n - 1);
+        }
     }
+    for (size_t i = 0; i < w->ncols; i++)
+        if (w->cols[i].dict_mode && !vals[i].is_null)
+            dict_prefetch(&w->cols[i], &vals[i]);
     for (size_t i = 0; i < w->ncols; i++) {
         e = col_append(w, &w->cols[i], &vals[i], errstr, errstr_size);
         if (e != SL_OK) {

@@ -58,11 +58,14 @@ BS=$(head -n 1 "$T/broker.out")
 check publish-1 publish 1 200
 check once-exit-0 status_is 0 land g1 --once --stats-json "$T/stats.json"
 check once-summary err_has 'landed 200 messages'
+check once-summary-assignment err_has 'first assignment     after'
 check once-exactly-once same_ids
 check stats-json-final [ "$(jq -r '.final' "$T/stats.json")" = true ]
 check stats-json-read [ "$(jq -r '.messages_read' "$T/stats.json")" -eq 200 ]
 check stats-json-landed [ "$(jq -r '.landed' "$T/stats.json")" -eq 200 ]
 check stats-json-tables [ "$(jq -r '.tables.assessments' "$T/stats.json")" -eq "$(sort -u "$T/want" | wc -l)" ]
+# the group join apart: the first assignment came after the start and before the end
+check stats-json-first-assignment [ "$(jq -r '.first_assignment_s > 0 and .first_assignment_s <= .elapsed_s' "$T/stats.json")" = true ]
 # a new group has no Kafka offsets: the lake's manifests still say where to resume
 check rerun-new-group-exit-0 status_is 0 land g2 --once
 check rerun-lands-nothing err_has 'landed 0 messages'

@@ -1177,6 +1177,185 @@ static void test_big_values(void)
     free(s);
 }
 
+/* Data pages of column col in row group rg: their count, and the largest
+ * uncompressed size (page body) among them. 0 on success. */
+static int data_page_sizes(const pfile *f, uint32_t rg, uint32_t col, int *npages,
+                           size_t *max_usize)
+{
+    char err[256] = "";
+    sl_thrift_ref cm = colmeta(f, rg, col);
+    uint64_t start = has_field(f, cm, 11) ? (uint64_t)fint(f, cm, 11) : (uint64_t)fint(f, cm, 9);
+    uint64_t end = start + (uint64_t)fint(f, cm, 7);
+    *npages = 0;
+    *max_usize = 0;
+    while (start < end) {
+        size_t hl = 0;
+        sl_thrift_tree *h =
+            sl_thrift_tree_parse(f->data + start, end - start, 0, &hl, err, sizeof err);
+        if (!h)
+            return -1;
+        sl_thrift_ref hr = sl_thrift_tree_root(h);
+        int type = (int)sl_thrift_tree_int(h, sl_thrift_tree_field(h, hr, 1));
+        size_t usize = (size_t)sl_thrift_tree_int(h, sl_thrift_tree_field(h, hr, 2));
+        size_t csize = (size_t)sl_thrift_tree_int(h, sl_thrift_tree_field(h, hr, 3));
+        sl_thrift_tree_destroy(h);
+        if (type == SL_PQP_DATA_PAGE) {
+            (*npages)++;
+            if (usize > *max_usize)
+                *max_usize = usize;
+        }
+        start += hl + csize;
+    }
+    return start == end ? 0 : -1;
+}
+
+/* PLAIN pages of fixed-width values end before 128 KiB of body (zstd's fast
+ * size for them), strings' pages still grow to PAGE_ROW_LIMIT rows; every value
+ * reads back. */
+static void test_fixed_width_page_size(void)
+{
+    sl_column cols[] = {{"ts", SL_T_TIMESTAMP, 0}, {"d", SL_T_DOUBLE, 1},
+                        {"i", SL_T_INT32, 0},      {"s", SL_T_STRING, 1}};
+    const int n = 60000;
+    for (int int96 = 0; int96 <= 1; int96++) {
+        sl_pq_options o = sl_pq_options_default();
+        o.int96_timestamps = int96;
+        sl_buf b = {0};
+        char err[256], s[64];
+        sl_pq_writer *w = sl_pq_writer_new(cols, 4, &o, sl_out_mem(&b), err, sizeof err);
+        REQUIRE(w != NULL);
+        for (int r = 0; r < n; r++) {
+            int len = snprintf(s, sizeof s, "%016llx-%019d", (unsigned long long)rnd(), r);
+            sl_value v[4] = {r % 10 == 3 ? vnull() : vint(1511222400000000LL + r * 1000003LL),
+                             vdbl(r * 0.37), vint(r * 7919), vstr(s, (size_t)len)};
+            REQUIRE(sl_pq_writer_write_row(w, v, err, sizeof err) == SL_OK);
+        }
+        REQUIRE(sl_pq_writer_close(w, err, sizeof err) == SL_OK);
+        sl_pq_writer_destroy(w);
+        pfile f;
+        REQUIRE(pfile_open(&f, &b) == 0);
+        int np;
+        size_t mx;
+        /* ts: 54000 values of 8 (12) bytes + levels: >= 4 (5) pages, each near the cap */
+        REQUIRE(data_page_sizes(&f, 0, 0, &np, &mx) == 0);
+        CHECK(mx <= 131072 && mx > 120000);
+        CHECK(np >= (int96 ? 5 : 4));
+        /* d: 60000 values of 8 bytes, required */
+        REQUIRE(data_page_sizes(&f, 0, 1, &np, &mx) == 0);
+        CHECK(mx <= 131072 && mx > 120000);
+        CHECK_EQ_INT(np, 4);
+        /* i: 4 bytes, so the 20000-row limit comes first */
+        REQUIRE(data_page_sizes(&f, 0, 2, &np, &mx) == 0);
+        CHECK_EQ_INT(np, 3);
+        CHECK(mx > 80000 && mx <= 131072);
+        /* s: 40-byte strings, 20000 rows a page (800,000 bytes) */
+        REQUIRE(data_page_sizes(&f, 0, 3, &np, &mx) == 0);
+        CHECK_EQ_INT(np, 3);
+        CHECK_EQ_INT(mx, 20000 * 40);
+        long bad = 0;
+        for (uint32_t c = 0; c < 3; c++) {
+            decoded d = {0};
+            REQUIRE(read_column(&f, 0, c, &d) == 0);
+            REQUIRE(d.n == (size_t)n);
+            for (int r = 0; r < n; r++) {
+                if (c == 0)
+                    bad += r % 10 == 3 ? !d.v[r].is_null
+                                       : d.v[r].is_null ||
+                                             d.v[r].u.i != 1511222400000000LL + r * 1000003LL;
+                else if (c == 1)
+                    bad += d.v[r].u.d != r * 0.37;
+                else
+                    bad += d.v[r].is_null || d.v[r].u.i != r * 7919;
+            }
+            decoded_free(&d);
+        }
+        CHECK_EQ_INT(bad, 0);
+        pfile_close(&f);
+        sl_buf_free(&b);
+    }
+}
+
+/* sl_enc_bytes_eq against memcmp: every length 0..100 at every alignment,
+ * equal and with one differing byte at each position. */
+static void test_bytes_eq(void)
+{
+    uint8_t a[128], b[128];
+    long bad = 0;
+    for (size_t i = 0; i < sizeof a; i++)
+        a[i] = (uint8_t)rnd();
+    for (size_t n = 0; n <= 100; n++) {
+        for (size_t off = 0; off < 8; off++) {
+            memcpy(b + off, a, n);
+            bad += sl_enc_bytes_eq(a, b + off, n) != 1;
+            for (size_t i = 0; i < n; i++) {
+                uint8_t keep = b[off + i];
+                b[off + i] ^= (uint8_t)(1u << (i % 8));
+                bad += sl_enc_bytes_eq(a, b + off, n) != 0;
+                bad += sl_enc_bytes_eq(b + off, a, n) != 0;
+                b[off + i] = keep;
+            }
+        }
+    }
+    CHECK_EQ_INT(bad, 0);
+}
+
+/* String dictionary values that differ in one byte only (every length 1..70,
+ * every position), each written twice in a row (the repeat path), stay
+ * distinct entries: the dictionary holds each once and every value reads back. */
+static void test_dictionary_near_duplicates(void)
+{
+    sl_column col = {"s", SL_T_STRING, 1};
+    sl_pq_options o = sl_pq_options_default();
+    sl_buf b = {0};
+    char err[256];
+    enum { MAXLEN = 70 };
+    size_t nvals = 0;
+    char(*vals)[MAXLEN] = malloc((size_t)MAXLEN * (MAXLEN + 1) * sizeof *vals);
+    size_t *lens = malloc((size_t)MAXLEN * (MAXLEN + 1) * sizeof *lens);
+    REQUIRE(vals && lens);
+    for (size_t len = 1; len <= MAXLEN; len++) {
+        for (size_t pos = 0; pos <= len; pos++) { /* pos == len: the unchanged string */
+            memset(vals[nvals], 'k', len);
+            if (pos < len)
+                vals[nvals][pos] = 'q';
+            lens[nvals++] = len;
+        }
+    }
+    sl_pq_writer *w = sl_pq_writer_new(&col, 1, &o, sl_out_mem(&b), err, sizeof err);
+    REQUIRE(w != NULL);
+    for (size_t i = 0; i < 2 * nvals; i++) {
+        sl_value v = vstr(vals[i / 2], lens[i / 2]);
+        REQUIRE(sl_pq_writer_write_row(w, &v, err, sizeof err) == SL_OK);
+    }
+    REQUIRE(sl_pq_writer_close(w, err, sizeof err) == SL_OK);
+    sl_pq_writer_destroy(w);
+    pfile f;
+    REQUIRE(pfile_open(&f, &b) == 0);
+    sl_thrift_ref cm = colmeta(&f, 0, 0);
+    CHECK(has_field(&f, cm, 11));
+    CHECK_EQ_INT(enc_stat(&f, cm, SL_PQP_DATA_PAGE, SL_PQE_PLAIN), -1);
+    /* the dictionary page holds each distinct value once */
+    uint64_t at = (uint64_t)fint(&f, cm, 11);
+    size_t hl = 0;
+    sl_thrift_tree *h = sl_thrift_tree_parse(f.data + at, f.len - at, 0, &hl, err, sizeof err);
+    REQUIRE(h != NULL);
+    sl_thrift_ref dph = sl_thrift_tree_field(h, sl_thrift_tree_root(h), 7);
+    CHECK_EQ_INT(sl_thrift_tree_int(h, sl_thrift_tree_field(h, dph, 1)), (long long)nvals);
+    sl_thrift_tree_destroy(h);
+    decoded d = {0};
+    REQUIRE(read_column(&f, 0, 0, &d) == 0);
+    REQUIRE(d.n == 2 * nvals);
+    long bad = 0;
+    for (size_t i = 0; i < 2 * nvals; i++)
+        bad += d.v[i].u.s.n != lens[i / 2] || memcmp(d.v[i].u.s.p, vals[i / 2], lens[i / 2]) != 0;
+    CHECK_EQ_INT(bad, 0);
+    decoded_free(&d);
+    pfile_close(&f);
+    sl_buf_free(&b);
+    free(vals);
+    free(lens);
+}
+
 int main(void)
 {
     T_RUN(test_footer_schema_and_stats);
@@ -1189,5 +1368,8 @@ int main(void)
     T_RUN(test_statistics_edge_cases);
     T_RUN(test_errors);
     T_RUN(test_big_values);
+    T_RUN(test_fixed_width_page_size);
+    T_RUN(test_bytes_eq);
+    T_RUN(test_dictionary_near_duplicates);
     return t_done();
 }

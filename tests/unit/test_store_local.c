@@ -139,7 +139,9 @@ static void test_create_write_read_modes(void)
     rm_dir();
 }
 
-/* Writes of many sizes, some larger than the store's write buffer, arrive intact. */
+/* Writes of many sizes arrive intact: small ones that grow the write buffer
+ * from its first size through each doubling to its full size (16 KiB), one
+ * that fills it exactly, ones that overflow it, and ones larger than it. */
 static void test_streaming_large_file(void)
 {
     fresh_dir();
@@ -153,7 +155,8 @@ static void test_streaming_large_file(void)
     uint8_t *chunk = malloc(700000);
     REQUIRE(chunk);
     uint32_t x = 12345;
-    size_t sizes[] = { 1, 7, 100000, 3, 300000, 700000, 5, 131072, 262144, 262143, 1 };
+    size_t sizes[] = { 1, 7, 300, 600, 1500, 5000, 9000, 8191, 8193, 16383, 2,
+                       100000, 3, 300000, 700000, 5, 131072, 262144, 262143, 1 };
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         for (size_t j = 0; j < sizes[i]; j++) {
             x = x * 1103515245u + 12345u;
