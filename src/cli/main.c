@@ -53,9 +53,12 @@ int main(int argc, char **argv)
      * M_TOP_PAD beyond the request (address space: pages are faulted in when
      * first touched). Measured (docs/benchmarks/kafka.md): 58 mprotect calls
      * instead, a fifth fewer page faults and peak RSS, the same CPU (its lock is
-     * contended more: more futex calls); publish unchanged. */
-    mallopt(M_ARENA_MAX, 1);
-    mallopt(M_TOP_PAD, 8 << 20);
+     * contended more: more futex calls). Only for the commands that land: the
+     * producer's threads of `publish` would share that one lock too. */
+    if (argc >= 2 && (strcmp(argv[1], "land") == 0 || strcmp(argv[1], "demo") == 0)) {
+        mallopt(M_ARENA_MAX, 1);
+        mallopt(M_TOP_PAD, 8 << 20);
+    }
     /* A local lake holds a descriptor per open Parquet file, and the lander sizes
      * its open-file budget to the limit (land.h). Debian's default soft limit is
      * 1024 of a hard 524288: raise the soft one (to 65536 at most). On failure the
