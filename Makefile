@@ -127,7 +127,12 @@ deps:
 # Installs what is missing first, then builds the three trees two jobs at a time.
 test:
 	sh scripts/deps.sh
-	$(MAKE) -j2 test-quick
+	$(MAKE) --no-print-directory -j2 test-quick
+
+# Object files reached through pattern rules are intermediate to make, which would
+# delete them (and print so) after the tests: keep them; the runner's summary line
+# stays the last line of `make test`.
+.SECONDARY:
 
 # Same as test without the dependency installer (for a machine already set up).
 test-quick: all asan unit-tests fuzz-build
