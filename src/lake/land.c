@@ -221,10 +221,11 @@ struct sl_lander {
     size_t cap_order;            /* at least nwriters: a job lists each writer at most once */
     size_t nwriters;             /* writers of all partitions */
     /* Per home thread h: its files are job_order[start .. job_end[h]) (start is
-     * job_end[h - 1], or 0), and job_next[h] is (job number mod 2^32) << 32 | the
-     * next one not taken yet. */
-    _Atomic size_t job_end[MAX_WRITE_THREADS];
-    _Atomic uint64_t job_next[MAX_WRITE_THREADS];
+     * job_end[h - 1], or 0), and job_next[h] is the next one not taken yet (past
+     * job_end[h] once all are taken). Written with mu held while no thread is
+     * inside job_help (job_active); threads advance job_next only. */
+    size_t job_end[MAX_WRITE_THREADS];
+    _Atomic size_t job_next[MAX_WRITE_THREADS];
     _Atomic size_t job_finished; /* its files written */
     size_t *next_home;           /* per table: round robin of new writers over homes */
     uint64_t job_seq;            /* number of the last job published (the first is 1) */
@@ -716,33 +717,27 @@ static void job_item(sl_lander *l, lthread *t, const job *j, size_t i)
     }
 }
 
-/* Takes a file of the current job from home h's share, if the job is number k
- * (tag: k << 32) and that share has one left: 1 with its index in *item. */
-static int job_take(sl_lander *l, size_t h, uint64_t tag, size_t *item)
+/* Takes a file of the current job from home h's share: 1 with its index in
+ * *item, 0 when every file of that share is taken. */
+static int job_take(sl_lander *l, size_t h, size_t *item)
 {
-    const uint64_t low = UINT64_C(0xffffffff);
-    uint64_t c = atomic_load_explicit(&l->job_next[h], memory_order_acquire);
-    do {
-        if ((c & ~low) != tag || (c & low) >= atomic_load_explicit(&l->job_end[h], memory_order_relaxed))
-            return 0;
-    } while (!atomic_compare_exchange_weak_explicit(&l->job_next[h], &c, c + 1, memory_order_acq_rel,
-                                                    memory_order_acquire));
-    *item = l->job_order[c & low];
+    size_t i = atomic_fetch_add_explicit(&l->job_next[h], 1, memory_order_relaxed);
+    if (i >= l->job_end[h])
+        return 0;
+    *item = l->job_order[i];
     return 1;
 }
 
-/* The home share of job k (tag: k << 32) with the most files left, or -1 when
- * every file is taken (or k is no longer the current job). */
-static int job_fullest(sl_lander *l, uint64_t tag)
+/* The home share of the current job with the most files left, or -1 when every
+ * file is taken. */
+static int job_fullest(sl_lander *l)
 {
-    const uint64_t low = UINT64_C(0xffffffff);
     size_t homes = l->nthreads ? l->nthreads : 1, best_left = 0;
     int best = -1;
     for (size_t h = 0; h < homes; h++) {
-        uint64_t c = atomic_load_explicit(&l->job_next[h], memory_order_acquire);
-        size_t end = atomic_load_explicit(&l->job_end[h], memory_order_relaxed);
-        if ((c & ~low) == tag && (c & low) < end && end - (c & low) > best_left) {
-            best_left = end - (c & low);
+        size_t next = atomic_load_explicit(&l->job_next[h], memory_order_relaxed);
+        if (next < l->job_end[h] && l->job_end[h] - next > best_left) {
+            best_left = l->job_end[h] - next;
             best = (int)h;
         }
     }
@@ -750,30 +745,28 @@ static int job_fullest(sl_lander *l, uint64_t tag)
 }
 
 /* On thread t (write thread `home`, or the caller with home -1): takes files of
- * job number k and writes them until every file of it is taken (or k is no
- * longer the current job): first the files whose home it is (a file's buffers
- * and dictionaries stay warm in one core's cache when it is written by the same
- * thread stage after stage), then, from the share with the most left, other
- * threads' files. Whoever finishes the job's last file marks the job done.
- * Taking advances job_next, which also carries the job's number; and the next
- * job is published only once every thread has left job_help (job_active), so
- * job_next and job_end never change under a thread that reads them. */
+ * job number k, the current one, and writes them until every file of it is
+ * taken: first the files whose home it is (a file's buffers and dictionaries
+ * stay warm in one core's cache when it is written by the same thread stage
+ * after stage), then, from the share with the most left, other threads' files.
+ * Whoever finishes the job's last file marks the job done. The caller enters
+ * it only for the current job, with job_active counted under mu, and the next
+ * job is published only once every thread has left (jobs_wait_locked), so the
+ * job's fields never change under a thread that reads them. */
 static void job_help(sl_lander *l, lthread *t, int home, uint64_t k)
 {
-    const uint64_t tag = (uint64_t)(uint32_t)k << 32;
     for (;;) {
         size_t item;
         int h = home;
-        if (h < 0 || !job_take(l, (size_t)h, tag, &item)) {
+        if (h < 0 || !job_take(l, (size_t)h, &item)) {
             do {
-                h = job_fullest(l, tag);
+                h = job_fullest(l);
                 if (h < 0)
                     return;
-            } while (!job_take(l, (size_t)h, tag, &item));
+            } while (!job_take(l, (size_t)h, &item));
         }
         job_item(l, t, &l->job_cur, item);
-        size_t n = l->job_n; /* read before our file counts: then k cannot have ended */
-        if (atomic_fetch_add_explicit(&l->job_finished, 1, memory_order_acq_rel) + 1 == n) {
+        if (atomic_fetch_add_explicit(&l->job_finished, 1, memory_order_acq_rel) + 1 == l->job_n) {
             if (l->nthreads)
                 pthread_mutex_lock(&l->mu);
             l->job_done = k;
@@ -865,17 +858,17 @@ static uint64_t job_publish(sl_lander *l, const job *j)
     for (size_t i = n; i-- > 0;)
         l->job_order[--end[job_file(l, j, i)->home]] = (uint32_t)i;
     /* end[h] is now the start of h's share */
-    uint64_t k = l->job_seq + 1, tag = (uint64_t)(uint32_t)k << 32;
+    uint64_t k = l->job_seq + 1;
     l->job_cur = *j;
     l->job_n = n;
     atomic_store_explicit(&l->job_finished, 0, memory_order_relaxed);
-    for (size_t h = 0; h < homes; h++)
-        atomic_store_explicit(&l->job_end[h], h + 1 < homes ? end[h + 1] : n, memory_order_relaxed);
+    for (size_t h = 0; h < homes; h++) {
+        l->job_end[h] = h + 1 < homes ? end[h + 1] : n;
+        atomic_store_explicit(&l->job_next[h], end[h], memory_order_relaxed);
+    }
     l->job_seq = k;
     if (n == 0)
         l->job_done = k;
-    for (size_t h = 0; h < homes; h++)
-        atomic_store_explicit(&l->job_next[h], tag | end[h], memory_order_release);
     if (l->nthreads) {
         pthread_mutex_unlock(&l->mu);
         pthread_cond_broadcast(&l->job_cv); /* after unlocking: the woken need mu */
