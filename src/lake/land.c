@@ -52,7 +52,7 @@
 #define DEF_MAX_ROWS UINT64_C(10000000)
 #define DEF_MAX_BYTES (UINT64_C(256) << 20)
 #define DEF_MAX_AGE_MS UINT64_C(300000)
-#define DEF_MAX_MEMORY (UINT64_C(64) << 20)
+#define DEF_MAX_MEMORY (UINT64_C(48) << 20)
 #define DEF_MAX_OPEN 512
 /* Local store: open files allowed are the descriptor limit less FD_RESERVE
  * (sockets, the input, the store's own), at most MAX_OPEN_LOCAL. */
@@ -95,7 +95,7 @@ typedef struct pwriter {
         int opened, failed;
     } after[2];
     uint64_t rows;       /* rows staged or written */
-    size_t buffered;     /* last known sl_pq_writer_buffered_bytes */
+    size_t buffered;     /* last known sl_pq_writer_held_bytes */
     uint64_t written;    /* last known sl_pq_writer_bytes_written */
     uint32_t stage_head[2], stage_tail[2]; /* its rows in each stage (index + 1; 0: none) */
     size_t staged[2];    /* bytes of its rows in each stage */
@@ -113,6 +113,16 @@ typedef struct stage_block {
     uint8_t *p;
     size_t cap, used;
 } stage_block;
+
+/* The copy of the last string staged for one string column of a table. A child
+ * row carries its parent's keys as pointers to the same bytes as the parent's
+ * row, so a repeat of (src, n) within one message (same epoch: see
+ * sl_lander.stage_epoch) shares the copy instead of making another. */
+typedef struct staged_str {
+    const char *src, *copy;
+    uint32_t n;
+    uint64_t epoch;
+} staged_str;
 
 /* A batch of staged rows (see DEF_STAGE_BYTES, stage_put). */
 typedef struct stage {
@@ -189,6 +199,8 @@ struct sl_lander {
     size_t *nrequired;
     size_t **strcols;            /* ntables + 1: indexes of string and binary columns */
     size_t *nstrcols;
+    staged_str **strlast;        /* ntables + 1, nstrcols each: see staged_str */
+    uint64_t stage_epoch;        /* +1 per message and whenever a stage is emptied or changes */
     part **parts;
     size_t nparts, capparts;
     part *cached;
@@ -585,13 +597,20 @@ static sl_err stage_put(sl_lander *l, part *p, pwriter *w, const sl_value *row, 
     sl_value *dst = s->vals + s->nvals;
     size_t before = s->bytes;
     memcpy(dst, row, nc * sizeof *dst);
+    staged_str *last = l->strlast[w->table];
     for (size_t k = 0; k < nstr; k++) {
         size_t c = strcols[k];
         if (dst[c].is_null)
             continue;
+        if (last[k].epoch == l->stage_epoch && last[k].src == dst[c].u.s.p &&
+            last[k].n == dst[c].u.s.n) {
+            dst[c].u.s.p = last[k].copy;
+            continue;
+        }
         const char *copy = stage_copy(s, dst[c].u.s.p, dst[c].u.s.n);
         if (!copy)
             return sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory");
+        last[k] = (staged_str){ dst[c].u.s.p, copy, dst[c].u.s.n, l->stage_epoch };
         dst[c].u.s.p = copy;
         s->bytes += dst[c].u.s.n;
     }
@@ -656,7 +675,7 @@ static void job_stage_one(sl_lander *l, lthread *t, pwriter *w, int si)
     w->after[si].failed = w->failed;
     w->after[si].opened = w->w != NULL;
     if (w->w) {
-        w->after[si].buffered = sl_pq_writer_buffered_bytes(w->w);
+        w->after[si].buffered = sl_pq_writer_held_bytes(w->w);
         w->after[si].written = sl_pq_writer_bytes_written(w->w);
     }
 }
@@ -917,6 +936,7 @@ static int stage_done(sl_lander *l, int si)
         s->blocks[b].used = 0;
     s->curblock = 0;
     l->stage_job[si] = 0;
+    l->stage_epoch++;
     return failed;
 }
 
@@ -937,6 +957,7 @@ static void stage_publish(sl_lander *l)
     job j = { JOB_STAGE, l->cur, NULL, 0 };
     l->stage_job[l->cur] = job_publish(l, &j);
     l->cur ^= 1;
+    l->stage_epoch++;
 }
 
 static void fail_partition(sl_lander *l, part *p, int manifest_maybe_written);
@@ -1095,7 +1116,7 @@ static sl_err relieve_memory(sl_lander *l, char *errstr, size_t errstr_size)
         if (w->failed)
             w->owner->stage_failed = 1;
         else
-            account(l, w, sl_pq_writer_buffered_bytes(w->w), sl_pq_writer_bytes_written(w->w));
+            account(l, w, sl_pq_writer_held_bytes(w->w), sl_pq_writer_bytes_written(w->w));
         l->st.early_row_groups++;
     }
     fail_marked(l);
@@ -1278,6 +1299,7 @@ sl_err sl_lander_add(sl_lander *l, const char *topic, int32_t partition, const v
 {
     part *p;
     l->last_quarantined = 0;
+    l->stage_epoch++; /* no string staged before this message is shared with it */
     sl_err e = assigned_part(l, topic, partition, &p, errstr, errstr_size);
     if (e != SL_OK)
         return e;
@@ -1780,10 +1802,12 @@ sl_lander *sl_lander_new(sl_store *store, const sl_mapping *mapping, const sl_la
     l->names[nt] = SL_LAKE_QUARANTINE;
     l->cols[nt] = sl_quarantine_columns();
     l->ncols[nt] = sl_quarantine_ncols();
-    if (!(l->strcols = calloc(nt + 1, sizeof *l->strcols)) || !(l->nstrcols = calloc(nt + 1, sizeof *l->nstrcols)))
+    if (!(l->strcols = calloc(nt + 1, sizeof *l->strcols)) || !(l->nstrcols = calloc(nt + 1, sizeof *l->nstrcols)) ||
+        !(l->strlast = calloc(nt + 1, sizeof *l->strlast)))
         goto nomem;
     for (size_t t = 0; t <= nt; t++) {
-        if (!(l->strcols[t] = calloc(l->ncols[t] ? l->ncols[t] : 1, sizeof **l->strcols)))
+        if (!(l->strcols[t] = calloc(l->ncols[t] ? l->ncols[t] : 1, sizeof **l->strcols)) ||
+            !(l->strlast[t] = calloc(l->ncols[t] ? l->ncols[t] : 1, sizeof **l->strlast)))
             goto nomem;
         for (size_t c = 0; c < l->ncols[t]; c++)
             if (l->cols[t][c].type == SL_T_STRING || l->cols[t][c].type == SL_T_BINARY)
@@ -1837,6 +1861,10 @@ void sl_lander_destroy(sl_lander *l)
         for (size_t t = 0; t <= l->ntables; t++)
             free(l->strcols[t]);
     free(l->strcols);
+    if (l->strlast)
+        for (size_t t = 0; t <= l->ntables; t++)
+            free(l->strlast[t]);
+    free(l->strlast);
     free(l->nstrcols);
     free(l->names);
     free(l->cols);

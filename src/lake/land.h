@@ -57,9 +57,11 @@ typedef struct sl_lander_opts {
     uint64_t max_bytes;        /* ... when one of its files reaches about this size (written +
                                   buffered); 0: 256 MiB */
     uint64_t max_age_ms;       /* ... when its first message was added this long ago; 0: 300,000 */
-    uint64_t max_memory;       /* buffered bytes over all writers; when an add goes over it, the
-                                  biggest files write their row groups out early (down to 3/4 of
-                                  it), so memory stays bounded without extra files; 0: 64 MiB */
+    uint64_t max_memory;       /* bytes held by all writers' open row groups (encoded pages,
+                                  dictionaries: sl_pq_writer_held_bytes) plus the stages; when an
+                                  add goes over it, the biggest files write their row groups out
+                                  early (down to 3/4 of it), so memory stays bounded without
+                                  extra files; 0: 48 MiB */
     size_t max_open_files;     /* open files over all partitions before the partition with the
                                   most is due; 0: by store: a local folder the descriptor limit
                                   (RLIMIT_NOFILE) less 256, 64 to 8192; others (WebHDFS) 512 */

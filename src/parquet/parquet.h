@@ -23,7 +23,8 @@
  * (1 MiB or 20000 rows; PLAIN fixed-width values: 128 KiB), so the memory held
  * is about one compressed row group plus one page per column;
  * sl_pq_writer_buffered_bytes() reports the PLAIN size of the rows of the open
- * row group, which is what opts.row_group_bytes limits.
+ * row group, which is what opts.row_group_bytes limits;
+ * sl_pq_writer_held_bytes() the memory the writer really holds for it.
  *
  * Reader: opens a file through an sl_in, decodes the footer, and hands out
  * columns chunk by chunk as arrays of sl_value (any file this writer makes; also
@@ -127,6 +128,13 @@ void sl_pq_writer_set_pool(sl_pq_writer *w, sl_pq_pool *pool);
  * bytes written to `out` so far. */
 uint64_t sl_pq_writer_rows(const sl_pq_writer *w);
 size_t sl_pq_writer_buffered_bytes(const sl_pq_writer *w);
+/* Bytes the writer holds for its open row group: finished (compressed) pages,
+ * the page being filled (indexes, values, levels) and the dictionaries (bytes,
+ * entries, hash slots), counted by content, not by allocated size (blocks grow
+ * by doubling), and 0 right after a row group is written. Dictionary encoding
+ * and compression make this a fraction of the PLAIN size; it is what a caller
+ * keeping many writers under a memory budget should add up. */
+size_t sl_pq_writer_held_bytes(const sl_pq_writer *w);
 uint64_t sl_pq_writer_bytes_written(const sl_pq_writer *w);
 
 /* ---- reader ---- */

@@ -127,7 +127,7 @@
 #define POOL_MIN_SHIFT 6
 #define POOL_MAX_SHIFT 26
 #define POOL_NCLASS (POOL_MAX_SHIFT - POOL_MIN_SHIFT + 1)
-#define POOL_KEEP_BYTES ((size_t)32 << 20)
+#define POOL_KEEP_BYTES ((size_t)8 << 20)
 
 enum { W_OPEN = 0, W_CLOSED, W_FAILED };
 
@@ -1929,4 +1929,21 @@ void sl_pq_writer_set_pool(sl_pq_writer *w, sl_pq_pool *pool)
 
 uint64_t sl_pq_writer_rows(const sl_pq_writer *w) { return w->rows; }
 size_t sl_pq_writer_buffered_bytes(const sl_pq_writer *w) { return w->rg_bytes; }
+
+size_t sl_pq_writer_held_bytes(const sl_pq_writer *w)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < w->ncols; i++) {
+        const pq_col *c = &w->cols[i];
+        const pq_dict *d = &c->dict;
+        size_t plain = c->plain.len > c->plain_base ? c->plain.len - c->plain_base : 0;
+        n += c->page_nvals * c->iw * (c->idx != NULL) + plain + c->lvl.len +
+             (size_t)c->chunk.len + d->arena.len;
+        if (d->fs)
+            n += ((size_t)d->mask + 1) * sizeof *d->fs + (size_t)d->n * sizeof *d->vals;
+        else if (d->bs)
+            n += ((size_t)d->mask + 1) * sizeof *d->bs + (size_t)d->n * sizeof *d->ents;
+    }
+    return n;
+}
 uint64_t sl_pq_writer_bytes_written(const sl_pq_writer *w) { return w->pos; }

@@ -1183,6 +1183,52 @@ static void test_write_thread_error(void)
     sl_mapping_destroy(m);
 }
 
+/* The stage shares the copy of a parent key among a message's child rows
+ * (same source pointer and length). Messages given in one reused buffer, the
+ * same length but another keen_id each, must still land each with its own
+ * keen_id in every table: nothing is shared across messages. */
+static void test_reused_buffer_keeps_keys(void)
+{
+    sl_store *s = fresh_lake();
+    sl_mapping *m = mapping();
+    REQUIRE(s && m);
+    char err[512] = "";
+    sl_lander_opts o = sl_lander_opts_default();
+    sl_lander *l = sl_lander_new(s, m, &o, err, sizeof err);
+    REQUIRE(l);
+    int64_t resume, last;
+    CHECK_EQ_INT(sl_lander_assign(l, "buf", 0, &resume, err, sizeof err), SL_OK);
+    char *buf = strndup(lines[0], line_len[0]);
+    REQUIRE(buf);
+    char *k = strstr(buf, "\"keen_id\":\"");
+    REQUIRE(k);
+    k += strlen("\"keen_id\":\"");
+    const char *key = lines[0] + (k - buf);
+    const int n = 3;
+    for (int i = 0; i < n; i++) {
+        k[0] = (char)('A' + i); /* keen_ids Aa67..., Ba67..., Ca67... */
+        CHECK_EQ_INT(add(l, "buf", i, buf, line_len[0]), SL_OK);
+    }
+    CHECK_EQ_INT(sl_lander_commit(l, "buf", 0, &last, err, sizeof err), SL_OK);
+    sl_lander_destroy(l);
+    free(buf);
+    tally a = table_tally(s, "assessments", "keen_id");
+    tally q = table_tally(s, "questions", "keen_id");
+    tally op = table_tally(s, "options", "keen_id");
+    CHECK_EQ_INT(a.rows, n);
+    CHECK_EQ_INT(q.rows, 4 * n);
+    CHECK(op.rows > 0 && op.rows <= 64);
+    for (int i = 0; i < n; i++) {
+        char want[32];
+        snprintf(want, sizeof want, "%c%.23s", 'A' + i, key + 1);
+        CHECK_EQ_INT(count_key(&a, want), 1);
+        CHECK_EQ_INT(count_key(&q, want), 4);
+        CHECK_EQ_INT(count_key(&op, want) * n, (int)op.rows);
+    }
+    sl_mapping_destroy(m);
+    drop_lake(s);
+}
+
 int main(void)
 {
     load_fixture();
@@ -1199,6 +1245,7 @@ int main(void)
     T_RUN(test_error_at_every_step_background);
     T_RUN(test_write_thread_error);
     T_RUN(test_threads_keep_row_order);
+    T_RUN(test_reused_buffer_keeps_keys);
     for (size_t i = 0; i < nlines; i++)
         free(lines[i]);
     return t_done();
