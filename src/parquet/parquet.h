@@ -70,7 +70,7 @@ typedef struct sl_pq_options {
  * finished pages and dictionaries that a writer gives back when it flushes a
  * row group with sl_pq_writer_flush_row_group() or is destroyed are reused,
  * already faulted in, by the writers that need memory next (the pool keeps at
- * most 32 MiB of such idle blocks and frees the rest). Writers use it only
+ * most 8 MiB of such idle blocks and frees the rest). Writers use it only
  * inside their own calls, so any number of writers may share one pool as long
  * as they are all used from one thread at a time (one pool per thread). The
  * pool must outlive every writer made with it (destroy the writers first).
