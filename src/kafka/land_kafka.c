@@ -677,7 +677,12 @@ static int make_consumer(klander *k)
         { "auto.offset.reset", "earliest" },
         { "partition.assignment.strategy", "cooperative-sticky" },
         { "enable.partition.eof", o->once || k->ctl ? "true" : "false" },
-        { "queued.max.messages.kbytes", "32768" },
+        /* The prefetch queue (one for all partitions). When it is full librdkafka
+         * stops fetching, and librdkafka 2.0.2 looks again only when a broker
+         * thread wakes up, up to a second later: with 32 MB the lander emptied
+         * the queue first and waited 0.3-0.5 s every 11,000 messages, 2 s in 100,000
+         * (docs/benchmarks/kafka.md). 64 MB lasts the lander over a second. */
+        { "queued.max.messages.kbytes", "65536" },
     };
     char why[512];
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
