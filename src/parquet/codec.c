@@ -12,6 +12,7 @@
 #include "parquet/codec.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <snappy-c.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,31 @@ static int zstd_level(int level)
     if (level == 0)
         return 3;
     return (level < ZSTD_minCLevel() || level > ZSTD_maxCLevel()) ? -1 : level;
+}
+
+/* Pages shorter than this are stored in a zstd frame as one raw (uncompressed)
+ * block, without calling the compressor. zstd gains little or nothing on them
+ * (its own output for inputs under 64 bytes is such a frame, 9 bytes longer),
+ * and each call costs 1-5 us of table set-up: a lander with thousands of open
+ * files (one per partition, table and day) writes hundreds of thousands of such
+ * pages (docs/benchmarks/kafka.md). */
+#define ZSTD_RAW_BELOW 128
+
+/* Writes src[0..n) (n < 256) to dst as a complete zstd frame (RFC 8878): magic
+ * number, a frame header with Single_Segment set and the one-byte content size,
+ * and one last block of type Raw. Returns its size, n + 9; dst has room (it is
+ * at least ZSTD_compressBound(n), checked by the caller). */
+static size_t zstd_raw_frame(const void *src, size_t n, void *dst)
+{
+    uint8_t *d = dst;
+    uint32_t block = 1u | (uint32_t)n << 3; /* Last_Block 1, Block_Type 0 (Raw), Block_Size n */
+    d[0] = 0x28, d[1] = 0xB5, d[2] = 0x2F, d[3] = 0xFD; /* 0xFD2FB528, little-endian */
+    d[4] = 0x20;                                        /* Single_Segment, no checksum, no dictionary */
+    d[5] = (uint8_t)n;                                  /* Frame_Content_Size */
+    d[6] = (uint8_t)block, d[7] = (uint8_t)(block >> 8), d[8] = (uint8_t)(block >> 16);
+    if (n)
+        memcpy(d + 9, src, n);
+    return n + 9;
 }
 
 /* Makes c->zc a static context in a workspace big enough for `level` at any
@@ -223,6 +249,10 @@ sl_err sl_codec_compress_into(sl_codec *c, sl_pq_codec codec, int level, const v
         return SL_OK;
     }
     case SL_PQ_ZSTD: {
+        if (n < ZSTD_RAW_BELOW) {
+            *out_len = zstd_raw_frame(src, n, dst);
+            return SL_OK;
+        }
         size_t r = ZSTD_compressCCtx(c->zc, dst, cap, src, n, lvl);
         if (ZSTD_isError(r))
             return sl_errf(SL_ERR_INVALID, errstr, errstr_size, "zstd: %s", ZSTD_getErrorName(r));

@@ -75,6 +75,31 @@ check fixture_summary_rows grep -Eq "options +117 rows" "$tmp/sum1"
 check fixture_manifest_counts [ "$(jq -c '[.messages, .rows.assessments, .rows.questions, .rows.options, (.files|length), .first, .last]' \
     "$tmp/l1/_sluice/manifests/$T/0/00000000000000000000-00000000000000000006.json")" = '[7,7,32,117,6,0,6]' ]
 
+# The three independent readers read every landed file alike, row for row. These
+# small files hold zstd pages under 128 bytes, which sluice writes as raw zstd
+# blocks (src/parquet/codec.c): every reader must take them.
+if [ -d tests/readers/node_modules/hyparquet ] && [ -d tests/readers/node_modules/parquet-wasm ] &&
+   [ -d tests/readers/node_modules/@duckdb/node-api ]; then
+    mkdir -p "$tmp/r3" "$tmp/r3out"
+    i=0
+    for f in $(find "$tmp/l1" -name '*.parquet' | sort); do
+        i=$((i + 1))
+        cp "$f" "$tmp/r3/f$i.parquet"
+    done
+    for r in duckdb arrow hyparquet; do
+        node tests/readers/read.mjs --reader $r --out "$tmp/r3out" "$tmp/r3"/*.parquet > /dev/null 2>&1
+    done
+    same=0
+    for f in "$tmp/r3out"/*.duckdb; do
+        b=${f%.duckdb}
+        cmp -s "$f" "$b.arrow" && cmp -s "$f" "$b.hyparquet" && same=$((same + 1))
+    done
+    rows=$(cat "$tmp/r3out"/*.hyparquet 2> /dev/null | grep -c '^\[')
+    check fixture_three_readers_agree [ "$i/$same/$rows" = "6/6/$((7 + 32 + 117))" ]
+else
+    notok fixture_three_readers_agree "npm readers missing in tests/readers (make deps)"
+fi
+
 # Again: recognised as landed, nothing new written.
 "$SLUICE" land --from "$FIX.json" --lake "$tmp/l1" 2> "$tmp/sum2"
 check rerun_exits_0 [ $? -eq 0 ]

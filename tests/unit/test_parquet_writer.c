@@ -3,6 +3,7 @@
  * statistics, encodings) and a small page decoder in this file (every value
  * read back), independent of the project's reader. */
 #include <math.h>
+#include <zstd.h>
 
 #include "parquet/codec.h"
 #include "parquet/encoding.h"
@@ -1390,10 +1391,45 @@ static void test_held_bytes(void)
     sl_buf_free(&b);
 }
 
+/* zstd pages under 128 bytes are written as one raw block in a zstd frame, of
+ * exactly n + 9 bytes, without calling the compressor; libzstd reads every size
+ * back (0 to 300 bytes, across the switch to real compression). */
+static void test_zstd_small_pages(void)
+{
+    sl_codec *c = sl_codec_new();
+    REQUIRE(c);
+    char err[256];
+    uint8_t src[300], out[1024];
+    for (size_t i = 0; i < sizeof src; i++)
+        src[i] = (uint8_t)(i % 7 == 0 ? i : 'a'); /* compressible: zstd shrinks it past 128 */
+    int bad = 0;
+    for (size_t n = 0; n <= sizeof src; n++) {
+        size_t len = 0, bound = 0;
+        REQUIRE(sl_codec_bound(c, SL_PQ_ZSTD, 3, n, &bound, err, sizeof err) == SL_OK);
+        REQUIRE(bound <= sizeof out);
+        REQUIRE(sl_codec_compress_into(c, SL_PQ_ZSTD, 3, src, n, out, bound, &len, err, sizeof err) == SL_OK);
+        if (n < 128 && len != n + 9)
+            bad++;
+        if (n >= 200 && len >= n) /* real compression from 128 bytes on */
+            bad++;
+        sl_buf back = {0};
+        if (sl_codec_decompress(c, SL_PQ_ZSTD, out, len, n, 1 << 20, &back, err, sizeof err) != SL_OK ||
+            back.len != n || (n && memcmp(back.data, src, n) != 0))
+            bad++;
+        uint8_t plain[512];
+        if (ZSTD_decompress(plain, sizeof plain, out, len) != n || (n && memcmp(plain, src, n) != 0))
+            bad++;
+        sl_buf_free(&back);
+    }
+    CHECK_EQ_INT(bad, 0);
+    sl_codec_destroy(c);
+}
+
 int main(void)
 {
     T_RUN(test_footer_schema_and_stats);
     T_RUN(test_held_bytes);
+    T_RUN(test_zstd_small_pages);
     T_RUN(test_codecs_and_options_roundtrip);
     T_RUN(test_int96_timestamps);
     T_RUN(test_zero_rows);
