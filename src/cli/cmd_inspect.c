@@ -441,14 +441,10 @@ typedef struct table {
 
 static sl_err table_add(table *t, const char *s, size_t len)
 {
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 64;
-        size_t *o = realloc(t->offs, cap * sizeof *o);
-        if (!o)
-            return SL_ERR_NOMEM;
-        t->offs = o;
-        t->cap = cap;
-    }
+    size_t *o = sl_array_grow(t->offs, &t->cap, t->n + 1, sizeof *o, 64);
+    if (!o)
+        return SL_ERR_NOMEM;
+    t->offs = o;
     t->offs[t->n++] = t->cells.len;
     sl_err e = sl_buf_append(&t->cells, s, len);
     return e == SL_OK ? sl_buf_append(&t->cells, "", 1) : e;

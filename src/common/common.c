@@ -47,6 +47,25 @@ const char *sl_version_line(void)
     return "sluice version " SL_VERSION_STR " (build " SL_BUILD_ID ")";
 }
 
+void *sl_array_grow(void *p, size_t *cap, size_t need, size_t elem, size_t first)
+{
+    if (need <= *cap)
+        return p;
+    size_t nc = *cap ? *cap : (first ? first : 1);
+    while (nc < need) {
+        if (nc > SIZE_MAX / 2)
+            return NULL;
+        nc *= 2;
+    }
+    if (elem && nc > SIZE_MAX / elem)
+        return NULL;
+    void *q = realloc(p, nc * elem);
+    if (!q)
+        return NULL;
+    *cap = nc;
+    return q;
+}
+
 sl_err sl_buf_reserve(sl_buf *b, size_t extra)
 {
     if (b->cap - b->len > extra)   /* keep one spare byte for a NUL */

@@ -67,6 +67,15 @@ sl_err sl_buf_append(sl_buf *b, const void *p, size_t n);
 sl_err sl_buf_printf(sl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sl_buf_free(sl_buf *b);
 
+/* ---- growable arrays ----
+ * Returns array p (of *cap elements of `elem` bytes; NULL with *cap 0 to start)
+ * grown to at least `need` elements, doubling from `first`; *cap gets the new
+ * capacity. Returns p itself when it already holds `need`. NULL when out of
+ * memory or on overflow: p and *cap are then unchanged (p still owned by the
+ * caller). Typical use: q = sl_array_grow(a, &cap, n + 1, sizeof *a, 16);
+ * if (!q) fail; a = q; */
+void *sl_array_grow(void *p, size_t *cap, size_t need, size_t elem, size_t first);
+
 /* ---- output interface ----
  * Where a writer's bytes go: a file, a memory buffer, an HTTP upload. `write` must
  * take all n bytes or fail. The struct is a small value; `ctx` is owned by whoever

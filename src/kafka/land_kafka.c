@@ -160,14 +160,10 @@ static kpart *part_add(klander *k, const char *topic, int32_t partition)
     kpart *p = part_find(k, topic, partition);
     if (p)
         return p;
-    if (k->nparts == k->capparts) {
-        size_t nc = k->capparts ? k->capparts * 2 : 16;
-        kpart *np = realloc(k->parts, nc * sizeof *np);
-        if (!np)
-            return NULL;
-        k->parts = np;
-        k->capparts = nc;
-    }
+    kpart *np = sl_array_grow(k->parts, &k->capparts, k->nparts + 1, sizeof *np, 16);
+    if (!np)
+        return NULL;
+    k->parts = np;
     p = &k->parts[k->nparts];
     memset(p, 0, sizeof *p);
     if (!(p->topic = strdup(topic)))

@@ -415,24 +415,17 @@ static sl_err writer_create(sl_lander *l, part *p, size_t table, const char *ten
         sl_lake_tmp_name(&path, p->topic, p->partition, first, l->codec) != SL_OK ||
         !(w->tmp = strdup((char *)path.data)))
         goto nomem;
-    if (p->nw == p->capw) {
-        size_t nc = p->capw ? p->capw * 2 : 8;
-        pwriter **nw = realloc(p->w, nc * sizeof *nw);
-        if (!nw)
-            goto nomem;
-        p->w = nw;
-        p->capw = nc;
-    }
+    pwriter **nw = sl_array_grow(p->w, &p->capw, p->nw + 1, sizeof *nw, 8);
+    if (!nw)
+        goto nomem;
+    p->w = nw;
     if ((p->nw + 1) * 2 > p->nslots && slots_grow(p) != SL_OK)
         goto nomem;
-    if (l->nwriters + 1 > l->cap_order) { /* a job lists each writer at most once */
-        size_t nc = l->cap_order ? l->cap_order * 2 : 256;
-        uint32_t *no = realloc(l->job_order, nc * sizeof *no);
-        if (!no)
-            goto nomem;
-        l->job_order = no;
-        l->cap_order = nc;
-    }
+    /* a job lists each writer at most once */
+    uint32_t *order = sl_array_grow(l->job_order, &l->cap_order, l->nwriters + 1, sizeof *order, 256);
+    if (!order)
+        goto nomem;
+    l->job_order = order;
     w->home = l->nthreads ? l->next_home[table]++ % l->nthreads : 0;
     w->open = 1;
     size_t j = (size_t)w->key & (p->nslots - 1);
@@ -1207,14 +1200,10 @@ sl_err sl_lander_assign(sl_lander *l, const char *topic, int32_t partition, int6
      * error here is another partition's, which reports it at its next call.) */
     stage_flush(l, NULL, 0);
     if (!p) {
-        if (l->nparts == l->capparts) {
-            size_t nc = l->capparts ? l->capparts * 2 : 8;
-            part **np = realloc(l->parts, nc * sizeof *np);
-            if (!np)
-                return sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory");
-            l->parts = np;
-            l->capparts = nc;
-        }
+        part **np = sl_array_grow(l->parts, &l->capparts, l->nparts + 1, sizeof *np, 8);
+        if (!np)
+            return sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory");
+        l->parts = np;
         p = calloc(1, sizeof *p);
         if (!p || !(p->topic = strdup(topic)) || !(p->rows = calloc(l->ntables + 1, sizeof *p->rows)) ||
             !(p->lastw = calloc(l->ntables + 1, sizeof *p->lastw))) {
@@ -1351,16 +1340,12 @@ sl_err sl_lander_add(sl_lander *l, const char *topic, int32_t partition, const v
             p->duplicates++;
             goto advance;
         }
-        if (p->nhashes == p->caphashes) {
-            size_t nc = p->caphashes ? p->caphashes * 2 : 1024;
-            uint64_t *nh = realloc(p->hashes, nc * sizeof *nh);
-            if (!nh) {
-                e = sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory");
-                goto fail;
-            }
-            p->hashes = nh;
-            p->caphashes = nc;
+        uint64_t *nh = sl_array_grow(p->hashes, &p->caphashes, p->nhashes + 1, sizeof *nh, 1024);
+        if (!nh) {
+            e = sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory");
+            goto fail;
         }
+        p->hashes = nh;
     }
     for (size_t t = 0; t < l->ntables; t++) {
         const sl_map_rows *rows = &res->tables[t];

@@ -1761,14 +1761,10 @@ sl_err sl_pq_writer_add_kv(sl_pq_writer *w, const char *key, const char *value)
 {
     if (w->state != W_OPEN || !key)
         return SL_ERR_INVALID;
-    if (w->nkv == w->kvcap) {
-        size_t cap = w->kvcap ? w->kvcap * 2 : 8;
-        pq_kv *k = realloc(w->kvs, cap * sizeof *k);
-        if (!k)
-            return SL_ERR_NOMEM;
-        w->kvs = k;
-        w->kvcap = cap;
-    }
+    pq_kv *k = sl_array_grow(w->kvs, &w->kvcap, w->nkv + 1, sizeof *k, 8);
+    if (!k)
+        return SL_ERR_NOMEM;
+    w->kvs = k;
     pq_kv *kv = &w->kvs[w->nkv];
     kv->key = strdup(key);
     kv->value = value ? strdup(value) : NULL;

@@ -139,14 +139,10 @@ static sl_err smap_get(smap *m, const void *p, size_t len, size_t *idx, int *add
         }
         j = (j + 1) & m->mask;
     }
-    if (m->n == m->cap) {
-        size_t nc = m->cap ? m->cap * 2 : 64;
-        sm_entry *q = realloc(m->e, nc * sizeof *q);
-        if (!q)
-            return SL_ERR_NOMEM;
-        m->e = q;
-        m->cap = nc;
-    }
+    sm_entry *q = sl_array_grow(m->e, &m->cap, m->n + 1, sizeof *q, 64);
+    if (!q)
+        return SL_ERR_NOMEM;
+    m->e = q;
     if (len > UINT32_MAX || m->n >= UINT32_MAX - 1)
         return SL_ERR_LIMIT;
     m->e[m->n].h = h;

@@ -168,14 +168,10 @@ static int ends_with(const char *s, const char *suffix)
 /* Adds the file at `path` with the walk's current partition pairs. */
 static sl_err add_file(table_build *tb, const char *path, uint64_t size)
 {
-    if (tb->nfiles == tb->capfiles) {
-        size_t nc = tb->capfiles ? tb->capfiles * 2 : 16;
-        raw_file *q = realloc(tb->files, nc * sizeof *q);
-        if (!q)
-            return SL_ERR_NOMEM;
-        tb->files = q;
-        tb->capfiles = nc;
-    }
+    raw_file *q = sl_array_grow(tb->files, &tb->capfiles, tb->nfiles + 1, sizeof *q, 16);
+    if (!q)
+        return SL_ERR_NOMEM;
+    tb->files = q;
     raw_file *f = &tb->files[tb->nfiles];
     memset(f, 0, sizeof *f);
     f->path = pool_strndup(tb->lake, path, strlen(path));

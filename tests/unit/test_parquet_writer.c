@@ -55,6 +55,18 @@ static int pfile_open(pfile *f, const sl_buf *b)
 
 static void pfile_close(pfile *f) { sl_thrift_tree_destroy(f->meta); }
 
+/* Closes and destroys writer w, whose file went to b, and opens that file as f.
+ * 0 when both worked. */
+static int close_and_open(sl_pq_writer *w, const sl_buf *b, pfile *f)
+{
+    char err[256] = "";
+    sl_err e = sl_pq_writer_close(w, err, sizeof err);
+    if (e != SL_OK)
+        fprintf(stderr, "  close: %s\n", err);
+    sl_pq_writer_destroy(w);
+    return e == SL_OK ? pfile_open(f, b) : -1;
+}
+
 static int64_t fint(const pfile *f, sl_thrift_ref r, int16_t fid)
 {
     return sl_thrift_tree_int(f->meta, sl_thrift_tree_field(f->meta, r, fid));
@@ -824,10 +836,8 @@ static void test_dictionary_fallback_at_limit(void)
         sl_value v = r % 100 == 7 ? vnull() : vstr(s, (size_t)len);
         REQUIRE(sl_pq_writer_write_row(w, &v, err, sizeof err) == SL_OK);
     }
-    REQUIRE(sl_pq_writer_close(w, err, sizeof err) == SL_OK);
-    sl_pq_writer_destroy(w);
     pfile f;
-    REQUIRE(pfile_open(&f, &b) == 0);
+    REQUIRE(close_and_open(w, &b, &f) == 0);
     sl_thrift_ref cm = colmeta(&f, 0, 0);
     int64_t ndict = enc_stat(&f, cm, SL_PQP_DATA_PAGE, SL_PQE_RLE_DICTIONARY);
     int64_t nplain = enc_stat(&f, cm, SL_PQP_DATA_PAGE, SL_PQE_PLAIN);
@@ -889,10 +899,8 @@ static void test_dictionary_only_when_it_pays(void)
                          vint(r % 7)};
         REQUIRE(sl_pq_writer_write_row(w, v, err, sizeof err) == SL_OK);
     }
-    REQUIRE(sl_pq_writer_close(w, err, sizeof err) == SL_OK);
-    sl_pq_writer_destroy(w);
     pfile f;
-    REQUIRE(pfile_open(&f, &b) == 0);
+    REQUIRE(close_and_open(w, &b, &f) == 0);
     for (uint32_t c = 0; c < 2; c++) {
         sl_thrift_ref cm = colmeta(&f, 0, c);
         CHECK(!has_field(&f, cm, 11));
@@ -1159,10 +1167,8 @@ static void test_big_values(void)
         sl_value v = vstr(s, lens[i]);
         REQUIRE(sl_pq_writer_write_row(w, &v, err, sizeof err) == SL_OK);
     }
-    REQUIRE(sl_pq_writer_close(w, err, sizeof err) == SL_OK);
-    sl_pq_writer_destroy(w);
     pfile f;
-    REQUIRE(pfile_open(&f, &b) == 0);
+    REQUIRE(close_and_open(w, &b, &f) == 0);
     decoded d = {0};
     REQUIRE(read_column(&f, 0, 0, &d) == 0);
     REQUIRE(d.n == 5);
@@ -1328,10 +1334,8 @@ static void test_dictionary_near_duplicates(void)
         sl_value v = vstr(vals[i / 2], lens[i / 2]);
         REQUIRE(sl_pq_writer_write_row(w, &v, err, sizeof err) == SL_OK);
     }
-    REQUIRE(sl_pq_writer_close(w, err, sizeof err) == SL_OK);
-    sl_pq_writer_destroy(w);
     pfile f;
-    REQUIRE(pfile_open(&f, &b) == 0);
+    REQUIRE(close_and_open(w, &b, &f) == 0);
     sl_thrift_ref cm = colmeta(&f, 0, 0);
     CHECK(has_field(&f, cm, 11));
     CHECK_EQ_INT(enc_stat(&f, cm, SL_PQP_DATA_PAGE, SL_PQE_PLAIN), -1);
