@@ -2,7 +2,7 @@
 #
 # Layout: every src/<module>/*.c except src/cli goes into build/libsluice.a;
 # src/cli/*.c plus the library make build/sluice. Unit tests tests/unit/test_*.c
-# each become a binary. The same tree is built a second time with ASan+UBSan
+# each become a binary. The same tree is built a second time with ASan+UBSan (by clang)
 # into build/asan/ (the tests run there). New files are picked up by globbing:
 # adding a module or a test needs no edit here.
 
@@ -19,6 +19,9 @@ WARN      := -Wall -Wextra -Werror -Wno-missing-field-initializers
 BASEFLAGS := -std=c11 -D_GNU_SOURCE -Isrc $(WARN) $(PKG_CFLAGS) \
              -DSL_VERSION_STR='"$(VERSION)"' -DSL_BUILD_ID='"$(BUILD_ID)"' -MMD -MP
 OPT       ?= -O2 -g
+# The sanitizer tree is built with clang, whose UBSan also checks pointer arithmetic
+# (an offset applied to a NULL buffer), as the fuzz build does.
+ASAN_CC   ?= clang
 ASANFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
 LIB_SRC   := $(filter-out src/cli/%,$(wildcard src/*/*.c))
@@ -75,25 +78,25 @@ build/obj/embedded/mappings.o: build/embedded/mappings.c
 # ---- sanitizer build (ASan + UBSan) ----
 build/asan/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASEFLAGS) $(ASANFLAGS) -c $< -o $@
+	$(ASAN_CC) $(BASEFLAGS) $(ASANFLAGS) -c $< -o $@
 
 build/asan/obj/embedded/mappings.o: build/embedded/mappings.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASEFLAGS) $(ASANFLAGS) -c $< -o $@
+	$(ASAN_CC) $(BASEFLAGS) $(ASANFLAGS) -c $< -o $@
 
 build/asan/libsluice.a: $(patsubst %.c,build/asan/obj/%.o,$(LIB_SRC)) build/asan/obj/embedded/mappings.o
 	rm -f $@ && ar rcs $@ $^
 
 build/asan/sluice: $(patsubst %.c,build/asan/obj/%.o,$(CLI_SRC)) build/asan/libsluice.a
-	$(CC) $(ASANFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(ASAN_CC) $(ASANFLAGS) -o $@ $^ $(PKG_LIBS)
 
 build/asan/tests/%: build/asan/obj/tests/unit/%.o build/asan/libsluice.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ASANFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(ASAN_CC) $(ASANFLAGS) -o $@ $^ $(PKG_LIBS)
 
 build/asan/tools/%: build/asan/obj/tests/tools/%.o build/asan/libsluice.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ASANFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(ASAN_CC) $(ASANFLAGS) -o $@ $^ $(PKG_LIBS)
 
 asan: build/asan/sluice $(patsubst tests/unit/%.c,build/asan/tests/%,$(TEST_SRC)) \
       $(patsubst tests/tools/%.c,build/asan/tools/%,$(TOOL_SRC))

@@ -859,7 +859,7 @@ static int key_of_row(vt_cur *cur, const vt_mat *m, size_t row)
         return key_num(k, 0, 0, c->u.d);
     case SL_T_STRING:
     case SL_T_BINARY:
-        return key_bytes(k, m->strings.data + c->u.off, c->len);
+        return key_bytes(k, c->len ? m->strings.data + c->u.off : NULL, c->len);
     case SL_T_TIMESTAMP:
         return key_bytes(k, cur->fmt, sl_sql_fmt_ts(c->u.i, cur->fmt));
     case SL_T_DATE:
