@@ -6,10 +6,11 @@
  *                  offset (last landed + 1) whatever Kafka's committed offset says;
  *                  nothing landed yet: Kafka's committed offset, else auto.offset.reset
  *   message     -> sl_lander_add (mapped, quarantined or dropped as a duplicate)
- *   due         -> sl_lander_commit, then Kafka offset last+1 (async: the lake is the
- *                  truth, Kafka's offset only saves re-reading)
- *   revocation  -> commit the range and Kafka's offset (synchronously) and give the
- *                  partition up; a LOST assignment is rolled back instead (another
+ *   due         -> sl_lander_commit_many (every range due at once, sharing the syncs),
+ *                  then the Kafka offsets last+1 (async: the lake is the truth,
+ *                  Kafka's offsets only save re-reading)
+ *   revocation  -> commit the ranges and Kafka's offsets (synchronously) and give the
+ *                  partitions up; a LOST assignment is rolled back instead (another
  *                  member owns it now and will land it from the lake's last manifest)
  *   SIGINT/SIGTERM -> leave the group: every range is committed on the way out
  *   --once      -> each partition stops at the high watermark seen when it was
@@ -209,24 +210,6 @@ static int64_t recover(klander *k, const char *topic, int32_t partition)
     }
 }
 
-/* Commits offset last+1 of one partition to Kafka (sync or async). Failures are counted
- * and reported, never fatal: the lake, not Kafka, says what has landed. */
-static void kafka_commit(klander *k, const char *topic, int32_t partition, int64_t last, int async)
-{
-    if (last < 0)
-        return;
-    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
-    if (!l)
-        return;
-    rd_kafka_topic_partition_list_add(l, topic, partition)->offset = last + 1;
-    rd_kafka_resp_err_t err = rd_kafka_commit(k->rk, l, async);
-    if (err) {
-        k->kafka_commit_errors++;
-        say_once(k, err, "offset commit failed (the lake stays right; a restart re-reads a little)");
-    }
-    rd_kafka_topic_partition_list_destroy(l);
-}
-
 /* Result of an asynchronous offset commit: failures are counted and reported once. */
 static void on_commit(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *offsets,
                       void *opaque)
@@ -283,29 +266,57 @@ static void repair(klander *k, kpart *p, sl_err e)
     seek_to(k, p->topic, p->partition, resume);
 }
 
-/* Commits a partition's range in the lake, then its offset in Kafka. On a failure the
- * range is dropped; with `again` the partition is recovered and re-read (repair).
- * 0 on success. */
-static int commit_part(klander *k, kpart *p, int async, int again)
+/* Commits the ranges of partitions ps[0..n) in the lake, together (one
+ * sl_lander_commit_many: their steps share the syncs), then their offsets last+1 in
+ * Kafka (one request, sync or async). A partition whose range failed is dropped:
+ * with `again` it is recovered and re-read (repair), otherwise marked broken.
+ * Offset commit failures are counted and reported, never fatal: the lake, not
+ * Kafka, says what has landed. */
+static void commit_parts(klander *k, kpart **ps, size_t n, int async, int again)
 {
     /* A lost assignment is another member's now: the revocation that follows rolls
-     * its range back; committing it here could land its offsets twice. */
-    if (rd_kafka_assignment_lost(k->rk))
-        return -1;
-    int64_t last = -1;
-    sl_err e = sl_lander_commit(k->l, p->topic, p->partition, &last, k->errstr, sizeof k->errstr);
-    if (e != SL_OK) {
-        if (again) {
-            repair(k, p, e);
+     * its ranges back; committing them here could land their offsets twice. */
+    if (n == 0 || rd_kafka_assignment_lost(k->rk))
+        return;
+    sl_lander_commit_item *items = calloc(n, sizeof *items);
+    rd_kafka_topic_partition_list_t *offsets = rd_kafka_topic_partition_list_new((int)n);
+    if (!items || !offsets) {
+        say(k, "out of memory committing %zu partition(s)", n);
+        k->fatal = 1;
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        items[i].topic = ps[i]->topic;
+        items[i].partition = ps[i]->partition;
+    }
+    sl_lander_commit_many(k->l, items, n);
+    for (size_t i = 0; i < n; i++) {
+        kpart *p = ps[i];
+        if (items[i].err == SL_OK) {
+            if (items[i].committed_last >= 0)
+                rd_kafka_topic_partition_list_add(offsets, p->topic, p->partition)->offset =
+                    items[i].committed_last + 1;
+        } else if (again) {
+            snprintf(k->errstr, sizeof k->errstr, "%s", items[i].errstr);
+            if (!k->fatal)
+                repair(k, p, items[i].err);
         } else {
             say(k, "%s [%" PRId32 "]: commit: %s; the range will be landed again by whoever reads "
-                   "the partition next", p->topic, p->partition, k->errstr);
+                   "the partition next", p->topic, p->partition, items[i].errstr);
             p->broken = 1;
         }
-        return -1;
     }
-    kafka_commit(k, p->topic, p->partition, last, async);
-    return 0;
+    if (offsets->cnt) {
+        rd_kafka_resp_err_t err = rd_kafka_commit(k->rk, offsets, async);
+        if (err) {
+            k->kafka_commit_errors++;
+            say_once(k, err, "offset commit failed (the lake stays right; a restart re-reads a little)");
+        }
+    }
+done:
+    free(items);
+    if (offsets)
+        rd_kafka_topic_partition_list_destroy(offsets);
 }
 
 /* The high watermark of every partition of l (one ListOffsets round), for --once. */
@@ -383,12 +394,20 @@ static void assign_parts(klander *k, rd_kafka_topic_partition_list_t *parts)
  * given up. */
 static void revoke_parts(klander *k, rd_kafka_topic_partition_list_t *parts, int lost)
 {
+    /* Lost (or giving up after a fatal error): roll back; otherwise commit first. */
+    kpart **commit = calloc((size_t)parts->cnt + 1, sizeof *commit);
+    size_t ncommit = 0;
+    for (int i = 0; i < parts->cnt && commit && !lost && !k->fatal; i++) {
+        kpart *p = part_find(k, parts->elems[i].topic, parts->elems[i].partition);
+        if (p && !p->broken)
+            commit[ncommit++] = p;
+    }
+    if (!commit && !lost && !k->fatal)
+        say(k, "out of memory: revoked partitions are rolled back, not committed");
+    commit_parts(k, commit, ncommit, 0, 0);
+    free(commit);
     for (int i = 0; i < parts->cnt; i++) {
         rd_kafka_topic_partition_t *tp = &parts->elems[i];
-        kpart *p = part_find(k, tp->topic, tp->partition);
-        /* Lost (or giving up after a fatal error): roll back; otherwise commit first. */
-        if (p && !lost && !k->fatal && !p->broken)
-            commit_part(k, p, 0, 0);
         if (sl_lander_revoke(k->l, tp->topic, tp->partition, 0, k->errstr, sizeof k->errstr) != SL_OK)
             say(k, "%s [%" PRId32 "]: revoke: %s", tp->topic, tp->partition, k->errstr);
         part_remove(k, tp->topic, tp->partition);
@@ -555,12 +574,14 @@ static void handle_message(klander *k, rd_kafka_message_t *m)
 static void commit_due(klander *k)
 {
     sl_lander_due_item due[DUE_MAX];
-    size_t n = sl_lander_due(k->l, sl_lander_now_ms(k->l), due, DUE_MAX);
-    for (size_t i = 0; i < n && !k->fatal; i++) {
+    kpart *ps[DUE_MAX];
+    size_t n = sl_lander_due(k->l, sl_lander_now_ms(k->l), due, DUE_MAX), nps = 0;
+    for (size_t i = 0; i < n; i++) {
         kpart *p = part_find(k, due[i].topic, due[i].partition);
         if (p && !p->broken)
-            commit_part(k, p, 1, 1);
+            ps[nps++] = p;
     }
+    commit_parts(k, ps, nps, 1, 1);
 }
 
 /* ---- statistics ---- */
@@ -910,10 +931,18 @@ int sl_kafka_land_run(const sl_land_cli_opts *o, const sl_kafka_land_ctl *ctl)
     }
     /* Commit every range (and its Kafka offset) before leaving the group; leaving
      * revokes the partitions, which commits again (a no-op by then). */
-    if (!k->fatal)
-        for (size_t i = 0; i < k->nparts && !k->fatal; i++)
+    if (!k->fatal) {
+        kpart **all = calloc(k->nparts + 1, sizeof *all);
+        size_t nall = 0;
+        for (size_t i = 0; all && i < k->nparts; i++)
             if (!k->parts[i].broken)
-                commit_part(k, &k->parts[i], 0, 0);
+                all[nall++] = &k->parts[i];
+        if (all)
+            commit_parts(k, all, nall, 0, 0);
+        else
+            k->fatal = 1;
+        free(all);
+    }
     rc = k->fatal ? 1 : 0;
     for (size_t i = 0; i < k->nparts; i++)
         if (k->parts[i].broken)

@@ -808,19 +808,27 @@ uint64_t sl_lake_key_hash(const char *tenant, size_t tenant_len, const void *key
     return fmix64(h);
 }
 
-sl_err sl_lake_dedupe_write(sl_store *s, const char *path, const uint64_t *hashes, size_t n, char *errstr,
-                            size_t errstr_size)
+sl_err sl_lake_dedupe_encode(const uint64_t *hashes, size_t n, sl_buf *out)
 {
-    size_t size = 16 + n * 8;
-    uint8_t *b = malloc(size);
-    if (!b)
-        return sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory writing %s", path);
+    if (sl_buf_reserve(out, 16 + n * 8) != SL_OK)
+        return SL_ERR_NOMEM;
+    uint8_t *b = out->data + out->len;
     memcpy(b, SIDECAR_MAGIC, 8);
     store64le(b + 8, n);
     for (size_t i = 0; i < n; i++)
         store64le(b + 16 + 8 * i, hashes[i]);
-    sl_err e = sl_store_put_atomic(s, path, b, size, errstr, errstr_size);
-    free(b);
+    out->len += 16 + n * 8;
+    return SL_OK;
+}
+
+sl_err sl_lake_dedupe_write(sl_store *s, const char *path, const uint64_t *hashes, size_t n, char *errstr,
+                            size_t errstr_size)
+{
+    sl_buf b = { 0 };
+    if (sl_lake_dedupe_encode(hashes, n, &b) != SL_OK)
+        return sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory writing %s", path);
+    sl_err e = sl_store_put_atomic(s, path, b.data, b.len, errstr, errstr_size);
+    sl_buf_free(&b);
     return e;
 }
 

@@ -14,8 +14,10 @@
  *
  * Commit protocol of one topic-partition range [first, last] (lander, land.h):
  *   1. every file of the range is written under its temporary name and finished
- *      (durable); 2. the dedupe sidecar, then the manifest, are written with
- *      sl_store_put_atomic; 3. each file is renamed to its final name.
+ *      (durable); 2. the dedupe sidecar, then the manifest, are each made durable
+ *      under a hidden temporary name and renamed to theirs, in that order (the
+ *      lander does this for all the ranges it commits together, sharing the
+ *      syncs: sl_store_put_temp); 3. each file is renamed to its final name.
  * Recovery (sl_lake_recover) reads the newest manifest of the partition, finishes
  * its renames (roll forward), deletes every other temporary file of the partition
  * and every sidecar beyond the manifest (roll back), and returns last+1.
@@ -153,6 +155,8 @@ sl_err sl_lake_manifest_each(sl_store *s, sl_lake_manifest_cb cb, void *ctx, cha
 
 /* Hash of a dedupe key within its tenant (tenant NULL: none; tenant_len bytes). */
 uint64_t sl_lake_key_hash(const char *tenant, size_t tenant_len, const void *key, size_t len);
+/* Appends the sidecar of n hashes to out (SL_ERR_NOMEM). */
+sl_err sl_lake_dedupe_encode(const uint64_t *hashes, size_t n, sl_buf *out);
 /* Writes a sidecar atomically. */
 sl_err sl_lake_dedupe_write(sl_store *s, const char *path, const uint64_t *hashes, size_t n,
                             char *errstr, size_t errstr_size);

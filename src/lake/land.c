@@ -140,7 +140,7 @@ typedef struct stage {
 typedef enum job_kind {
     JOB_STAGE,      /* write the rows of a stage, file by file */
     JOB_ROW_GROUPS, /* write the buffered row group of each listed file out */
-    JOB_CLOSE       /* finish each listed file (footer with job_kv, then the store file) */
+    JOB_CLOSE       /* finish each listed file (footer naming its range, then the store file) */
 } job_kind;
 
 /* Work for the write threads: a list of files (a stage's touched files, or w),
@@ -182,6 +182,7 @@ struct part {
     uint64_t *hashes;      /* keys landed in this range, in order */
     size_t nhashes, caphashes;
     int stage_failed;      /* one of its files failed in a job: fail it once quiescent */
+    const char *range_kv;  /* while its files are closed: their footer's "sluice.range" */
 };
 
 struct sl_lander {
@@ -247,7 +248,6 @@ struct sl_lander {
     uint64_t stage_job[2];       /* the job writing stage i; 0: none since it was emptied */
     sl_err job_err;              /* first error of the write threads not yet reported */
     char job_errstr[512];
-    const char *job_kv[4];       /* JOB_CLOSE: two key-value pairs for the footer */
     /* Test hook SLUICE_TEST_CRASH_AT=STEP[:N] (crash_point); empty step: off. */
     char crash_step[16];
     uint64_t crash_nth, crash_seen;
@@ -673,7 +673,7 @@ static void job_stage_one(sl_lander *l, lthread *t, pwriter *w, int si)
     }
 }
 
-/* On thread t: finishes file w (footer with the job's key-values, then the store
+/* On thread t: finishes file w (footer naming its range and mapping, then the store
  * file). On success w->file is NULL and w->written its final size. Either way
  * the Parquet writer is destroyed at once (w->w NULL): its buffers go back to the
  * thread's pool for the next file instead of piling up until the whole range
@@ -686,8 +686,9 @@ static void job_close_one(sl_lander *l, lthread *t, pwriter *w)
         e = sl_errf(SL_ERR_INVALID, e2, sizeof e2, "%s was never opened", w->tmp);
     else
         sl_pq_writer_set_pool(w->w, t->pool);
+    const char *kv[4] = { "sluice.range", w->owner->range_kv, "sluice.mapping", sl_mapping_name(l->mapping) };
     for (size_t k = 0; e == SL_OK && k < 4; k += 2)
-        if (sl_pq_writer_add_kv(w->w, l->job_kv[k], l->job_kv[k + 1]) != SL_OK)
+        if (sl_pq_writer_add_kv(w->w, kv[k], kv[k + 1]) != SL_OK)
             e = sl_errf(SL_ERR_NOMEM, e2, sizeof e2, "out of memory");
     if (e == SL_OK)
         e = sl_pq_writer_close(w->w, e2, sizeof e2);
@@ -1449,78 +1450,159 @@ size_t sl_lander_due(sl_lander *l, uint64_t now_ms, sl_lander_due_item *out, siz
 
 /* ---------------------------------------------------------------- commit */
 
-sl_err sl_lander_commit(sl_lander *l, const char *topic, int32_t partition, int64_t *committed_last,
-                        char *errstr, size_t errstr_size)
-{
+/* One range of a sl_lander_commit_many call, through the steps of lake.h. */
+typedef struct crange {
     part *p;
-    sl_err e = assigned_part(l, topic, partition, &p, errstr, errstr_size);
-    if (e != SL_OK)
-        return e;
-    if (p->first < 0) {
-        *committed_last = p->committed_last;
-        return SL_OK;
-    }
-    e = stage_flush(l, errstr, errstr_size);
-    if (!p->assigned) /* its own staged rows failed: the partition is failed already */
-        return e != SL_OK ? e : sl_errf(SL_ERR_IO, errstr, errstr_size, "%s [%d] failed", topic, (int)partition);
-    e = SL_OK; /* another partition's failure is reported by that partition */
-    int manifest_tried = 0;
-    size_t nw = p->nw;
-    sl_lake_file_entry *files = calloc(p->nw ? p->nw : 1, sizeof *files);
-    sl_lake_table_rows *trows = calloc(l->ntables + 1, sizeof *trows);
-    char **finals = calloc(p->nw ? p->nw : 1, sizeof *finals);
-    sl_buf b = { 0 }, side = { 0 };
-    if (!files || !trows || !finals) {
-        e = sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory");
-        goto fail;
-    }
-    char range[SL_LAKE_TOPIC_MAX + 80];
-    snprintf(range, sizeof range, "%s+%" PRId32 "+%" PRId64 "+%" PRId64, p->topic, p->partition, p->first,
-             p->last);
-    /* 1. Every file of the range finished under its temporary name (durable), by
-     * the write threads (one job). */
-    for (size_t i = 0; i < p->nw; i++) {
-        pwriter *w = p->w[i];
-        b.len = 0;
-        if (sl_buf_printf(&b, "%s/", w->dir) != SL_OK ||
-            sl_lake_final_name(&b, p->topic, p->partition, p->first, p->last, l->codec) != SL_OK ||
-            !(finals[i] = strdup((char *)b.data))) {
-            e = sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory");
-            goto fail;
+    sl_lander_commit_item *item;
+    char range[SL_LAKE_TOPIC_MAX + 80]; /* "topic+partition+first+last", in every file's footer */
+    size_t nw;                          /* its files */
+    char **finals;                      /* their final names */
+    sl_lake_file_entry *files;
+    sl_lake_table_rows *trows;          /* ntables + 1 */
+    size_t ntrows;
+    sl_buf side, man;                   /* sidecar path (empty: none) and manifest path */
+    char *side_tmp, *man_tmp;           /* their temporaries, until renamed */
+    int manifest_tried;                 /* its manifest may exist: temporaries are left to recovery */
+    int done;                           /* failed (item->err) or committed */
+} crange;
+
+/* Range c failed (item->err and errstr set by the caller): the temporaries of its
+ * sidecar and manifest go, and the partition fails (fail_partition). */
+static void crange_fail(sl_lander *l, crange *c)
+{
+    if (c->side_tmp)
+        sl_store_delete(l->store, c->side_tmp, 0, NULL, 0);
+    if (c->man_tmp)
+        sl_store_delete(l->store, c->man_tmp, 0, NULL, 0);
+    fail_partition(l, c->p, c->manifest_tried);
+    c->done = 1;
+}
+
+/* Fails every range not done yet with error e (message in errstr), as after a
+ * sync that failed: nothing since the previous sync is known to be durable. */
+static void cranges_fail_all(sl_lander *l, crange *cr, size_t nc, sl_err e, const char *errstr)
+{
+    for (size_t i = 0; i < nc; i++)
+        if (!cr[i].done) {
+            cr[i].item->err = sl_errf(e, cr[i].item->errstr, sizeof cr[i].item->errstr, "%s", errstr);
+            crange_fail(l, &cr[i]);
         }
-    }
-    l->job_kv[0] = "sluice.range";
-    l->job_kv[1] = range;
-    l->job_kv[2] = "sluice.mapping";
-    l->job_kv[3] = sl_mapping_name(l->mapping);
-    job close = { JOB_CLOSE, 0, p->w, p->nw };
-    jobs_wait(l, job_publish(l, &close));
-    e = jobs_error(l, errstr, errstr_size);
-    for (size_t i = 0; i < p->nw; i++) {
-        pwriter *w = p->w[i];
-        l->buffered -= w->buffered;
-        p->buffered -= w->buffered;
-        w->buffered = 0;
-        if (w->open && !w->file) {
-            w->open = 0;
-            l->open_files--;
-        }
-        files[i] = (sl_lake_file_entry){ l->names[w->table], w->tmp, finals[i], w->rows, w->written };
-    }
-    if (e != SL_OK)
-        goto fail;
-    e = sl_store_sync(l->store, errstr, errstr_size);
-    if (e != SL_OK)
-        goto fail;
-    crash_point(l, "files");
-    /* Still ours? A recovery by another lander since ours deleted our temporaries and
-     * lands these offsets itself: then commit nothing and delete nothing (lake.h). */
-    e = sl_lake_owner_check(l->store, p->topic, p->partition, p->epoch, errstr, errstr_size);
+}
+
+/* One sync of the store for the ranges not done yet (if any): on failure they all
+ * fail. 0 when some range is still going. */
+static int cranges_sync(sl_lander *l, crange *cr, size_t nc)
+{
+    size_t alive = 0;
+    for (size_t i = 0; i < nc; i++)
+        alive += !cr[i].done;
+    if (!alive)
+        return -1;
+    char e2[512];
+    sl_err e = sl_store_sync(l->store, e2, sizeof e2);
     if (e != SL_OK) {
-        manifest_tried = 1; /* leaves the temporaries to the owner's recovery */
-        goto fail;
+        cranges_fail_all(l, cr, nc, e, e2);
+        return -1;
     }
-    /* 2. The dedupe sidecar, then the manifest. */
+    return 0;
+}
+
+/* The crash test hook at `step` once per range not done yet (for "sidecar": per
+ * range with a sidecar). */
+static void cranges_crash_point(sl_lander *l, const crange *cr, size_t nc, const char *step)
+{
+    for (size_t i = 0; i < nc; i++)
+        if (!cr[i].done && (strcmp(step, "sidecar") != 0 || cr[i].side.len))
+            crash_point(l, step);
+}
+
+/* Step 1 for every range: its files finished under their temporary names, by the
+ * write threads, as one job (each file's footer names its range). */
+static void cranges_close_files(sl_lander *l, crange *cr, size_t nc)
+{
+    size_t total = 0;
+    sl_buf b = { 0 };
+    for (size_t i = 0; i < nc; i++) {
+        crange *c = &cr[i];
+        part *p = c->p;
+        if (c->done)
+            continue;
+        c->nw = p->nw;
+        c->finals = calloc(p->nw ? p->nw : 1, sizeof *c->finals);
+        c->files = calloc(p->nw ? p->nw : 1, sizeof *c->files);
+        c->trows = calloc(l->ntables + 1, sizeof *c->trows);
+        int nomem = !c->finals || !c->files || !c->trows;
+        for (size_t k = 0; k < p->nw && !nomem; k++) {
+            pwriter *w = p->w[k];
+            b.len = 0;
+            nomem = sl_buf_printf(&b, "%s/", w->dir) != SL_OK ||
+                    sl_lake_final_name(&b, p->topic, p->partition, p->first, p->last, l->codec) != SL_OK ||
+                    !(c->finals[k] = strdup((char *)b.data));
+        }
+        if (nomem) {
+            c->item->err = sl_errf(SL_ERR_NOMEM, c->item->errstr, sizeof c->item->errstr, "out of memory");
+            crange_fail(l, c);
+            continue;
+        }
+        snprintf(c->range, sizeof c->range, "%s+%" PRId32 "+%" PRId64 "+%" PRId64, p->topic, p->partition,
+                 p->first, p->last);
+        total += p->nw;
+    }
+    sl_buf_free(&b);
+    pwriter **list = sl_array_grow(l->scratch, &l->capscratch, total, sizeof *l->scratch, 16);
+    if (!list && total) {
+        for (size_t i = 0; i < nc; i++)
+            if (!cr[i].done) {
+                cr[i].item->err = sl_errf(SL_ERR_NOMEM, cr[i].item->errstr, sizeof cr[i].item->errstr,
+                                          "out of memory");
+                crange_fail(l, &cr[i]);
+            }
+        return;
+    }
+    l->scratch = list;
+    size_t n = 0;
+    for (size_t i = 0; i < nc; i++)
+        for (size_t k = 0; !cr[i].done && k < cr[i].p->nw; k++) {
+            cr[i].p->range_kv = cr[i].range;
+            list[n++] = cr[i].p->w[k];
+        }
+    job close = { JOB_CLOSE, 0, list, n };
+    jobs_wait(l, job_publish(l, &close));
+    char je[512];
+    sl_err jerr = jobs_error(l, je, sizeof je);
+    for (size_t i = 0; i < nc; i++) {
+        crange *c = &cr[i];
+        if (c->done)
+            continue;
+        part *p = c->p;
+        int failed = 0;
+        for (size_t k = 0; k < p->nw; k++) {
+            pwriter *w = p->w[k];
+            l->buffered -= w->buffered;
+            p->buffered -= w->buffered;
+            w->buffered = 0;
+            if (w->open && !w->file) {
+                w->open = 0;
+                l->open_files--;
+            }
+            failed |= w->failed;
+            c->files[k] = (sl_lake_file_entry){ l->names[w->table], w->tmp, c->finals[k], w->rows, w->written };
+        }
+        p->range_kv = NULL;
+        if (failed) {
+            c->item->err = sl_errf(jerr != SL_OK ? jerr : SL_ERR_IO, c->item->errstr, sizeof c->item->errstr,
+                                   "finishing its files failed (first error: %s)",
+                                   jerr != SL_OK ? je : "unknown");
+            crange_fail(l, c);
+        }
+    }
+}
+
+/* Step 2 for range c: the manifest, and the dedupe sidecar when it has keys,
+ * written under temporary names. */
+static void crange_put_temps(sl_lander *l, crange *c)
+{
+    part *p = c->p;
     sl_lake_manifest m = { 0 };
     m.topic = p->topic;
     m.partition = p->partition;
@@ -1531,84 +1613,242 @@ sl_err sl_lander_commit(sl_lander *l, const char *topic, int32_t partition, int6
     m.duplicates = p->duplicates;
     m.extra_keys = p->extra_keys;
     m.mapping = sl_mapping_name(l->mapping);
-    size_t nt = 0;
     for (size_t t = 0; t <= l->ntables; t++)
         if (p->rows[t] || t < l->ntables)
-            trows[nt++] = (sl_lake_table_rows){ l->names[t], p->rows[t] };
-    m.tables = trows;
-    m.ntables = nt;
-    m.files = files;
-    m.nfiles = p->nw;
+            c->trows[c->ntrows++] = (sl_lake_table_rows){ l->names[t], p->rows[t] };
+    m.tables = c->trows;
+    m.ntables = c->ntrows;
+    m.files = c->files;
+    m.nfiles = c->nw;
+    sl_buf text = { 0 };
+    sl_err e = SL_OK;
     if (p->nhashes) {
-        if (sl_lake_dedupe_path(&side, p->topic, p->partition, p->first, p->last) != SL_OK) {
-            e = sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory");
-            goto fail;
+        if (sl_lake_dedupe_path(&c->side, p->topic, p->partition, p->first, p->last) != SL_OK ||
+            sl_lake_dedupe_encode(p->hashes, p->nhashes, &text) != SL_OK) {
+            e = SL_ERR_NOMEM;
+            goto err;
         }
-        e = sl_lake_dedupe_write(l->store, (char *)side.data, p->hashes, p->nhashes, errstr, errstr_size);
+        e = sl_store_put_temp(l->store, (char *)c->side.data, text.data, text.len, &c->side_tmp, c->item->errstr,
+                              sizeof c->item->errstr);
         if (e != SL_OK)
-            goto fail;
-        crash_point(l, "sidecar");
-        m.dedupe = (char *)side.data;
+            goto err;
+        m.dedupe = (char *)c->side.data;
         m.dedupe_keys = p->nhashes;
     }
-    manifest_tried = 1;
-    e = sl_lake_manifest_write(l->store, &m, errstr, errstr_size);
+    text.len = 0;
+    if (sl_lake_manifest_path(&c->man, p->topic, p->partition, p->first, p->last) != SL_OK ||
+        sl_lake_manifest_encode(&m, &text) != SL_OK) {
+        e = SL_ERR_NOMEM;
+        goto err;
+    }
+    e = sl_store_put_temp(l->store, (char *)c->man.data, text.data, text.len, &c->man_tmp, c->item->errstr,
+                          sizeof c->item->errstr);
     if (e != SL_OK)
-        goto fail;
-    crash_point(l, "manifest");
-    /* 3. The renames. A final name that exists with the same size was landed by an
-     * earlier attempt at this very range: keep it, drop ours. */
-    for (size_t i = 0; i < p->nw; i++) {
-        e = sl_store_rename(l->store, files[i].tmp, files[i].final, errstr, errstr_size);
+        goto err;
+    sl_buf_free(&text);
+    return;
+err:
+    if (e == SL_ERR_NOMEM)
+        sl_errf(e, c->item->errstr, sizeof c->item->errstr, "out of memory writing the manifest");
+    c->item->err = e;
+    sl_buf_free(&text);
+    crange_fail(l, c);
+}
+
+/* Renames the temporary *tmp of range c to path: on success *tmp is freed (NULL);
+ * on failure the range fails. */
+static void crange_rename(sl_lander *l, crange *c, char **tmp, const char *path)
+{
+    sl_err e = sl_store_rename(l->store, *tmp, path, c->item->errstr, sizeof c->item->errstr);
+    if (e != SL_OK) {
+        c->item->err = e;
+        crange_fail(l, c);
+        return;
+    }
+    free(*tmp);
+    *tmp = NULL;
+}
+
+/* Step 4 for range c: its files renamed to their final names. A final name that
+ * exists with the same size was landed by an earlier attempt at this very range:
+ * keep it, drop ours. */
+static void crange_rename_files(sl_lander *l, crange *c)
+{
+    part *p = c->p;
+    char *es = c->item->errstr;
+    size_t en = sizeof c->item->errstr;
+    for (size_t i = 0; i < c->nw; i++) {
+        sl_err e = sl_store_rename(l->store, c->files[i].tmp, c->files[i].final, es, en);
         if (e == SL_ERR_EXISTS) {
             sl_store_info st;
             char e2[256];
-            if (sl_store_stat(l->store, files[i].final, &st, e2, sizeof e2) == SL_OK && !st.is_dir &&
-                st.size == files[i].bytes)
-                e = sl_store_delete(l->store, files[i].tmp, 0, errstr, errstr_size);
+            if (sl_store_stat(l->store, c->files[i].final, &st, e2, sizeof e2) == SL_OK && !st.is_dir &&
+                st.size == c->files[i].bytes)
+                e = sl_store_delete(l->store, c->files[i].tmp, 0, es, en);
             else
-                e = sl_errf(SL_ERR_CORRUPT, errstr, errstr_size,
+                e = sl_errf(SL_ERR_CORRUPT, es, en,
                             "%s already exists with other contents; the lake has two writers for %s [%" PRId32 "]?",
-                            files[i].final, p->topic, p->partition);
+                            c->files[i].final, p->topic, p->partition);
         }
-        if (e != SL_OK)
-            goto fail;
-        if (i == 0 && p->nw > 1)
+        if (e != SL_OK) {
+            c->item->err = e;
+            crange_fail(l, c);
+            return;
+        }
+        if (i == 0 && c->nw > 1)
             crash_point(l, "rename");
     }
-    /* The renames must be durable before a later range's manifest can exist:
-     * recovery rolls forward the newest manifest only. */
-    e = sl_store_sync(l->store, errstr, errstr_size);
-    if (e != SL_OK)
-        goto fail;
-    crash_point(l, "offsets");
-    /* Committed. */
+}
+
+/* Range c is committed: counters, then its writers and range are emptied. */
+static void crange_committed(sl_lander *l, crange *c)
+{
+    part *p = c->p;
     l->st.messages += p->messages;
     l->st.quarantined += p->quarantined;
     l->st.duplicates += p->duplicates;
     l->st.extra_keys += p->extra_keys;
-    l->st.files += p->nw;
-    for (size_t i = 0; i < p->nw; i++)
-        l->st.bytes += files[i].bytes;
+    l->st.files += c->nw;
+    for (size_t i = 0; i < c->nw; i++)
+        l->st.bytes += c->files[i].bytes;
     l->st.commits++;
     for (size_t t = 0; t <= l->ntables; t++)
         l->table_rows[t] += p->rows[t];
     p->committed_last = p->last;
-    *committed_last = p->last;
+    c->item->committed_last = p->last;
     drop_writers(l, p, 0);
     range_reset(l, p);
-    goto done;
-fail:
-    fail_partition(l, p, manifest_tried);
-done:
-    for (size_t i = 0; finals && i < nw; i++)
-        free(finals[i]);
-    free(finals);
-    free(files);
-    free(trows);
-    sl_buf_free(&b);
-    sl_buf_free(&side);
-    return e;
+    c->done = 1;
+}
+
+static void crange_free(crange *c)
+{
+    for (size_t i = 0; c->finals && i < c->nw; i++)
+        free(c->finals[i]);
+    free(c->finals);
+    free(c->files);
+    free(c->trows);
+    free(c->side_tmp);
+    free(c->man_tmp);
+    sl_buf_free(&c->side);
+    sl_buf_free(&c->man);
+}
+
+/* The steps of lake.h, each done for every range before the next, so that one
+ * sync serves them all: (1) files finished, sync; owner checks; (2) sidecar and
+ * manifest temporaries, sync; (3) sidecars renamed, sync; manifests renamed, sync;
+ * (4) files renamed, sync. For each range the order of what becomes durable is
+ * the protocol's, whatever the other ranges do. */
+sl_err sl_lander_commit_many(sl_lander *l, sl_lander_commit_item *items, size_t n)
+{
+    crange *cr = calloc(n ? n : 1, sizeof *cr);
+    size_t nc = 0;
+    for (size_t i = 0; i < n; i++) {
+        sl_lander_commit_item *it = &items[i];
+        it->err = SL_OK;
+        it->errstr[0] = 0;
+        it->committed_last = -1;
+        part *p;
+        if (!cr) {
+            it->err = sl_errf(SL_ERR_NOMEM, it->errstr, sizeof it->errstr, "out of memory");
+            continue;
+        }
+        it->err = assigned_part(l, it->topic, it->partition, &p, it->errstr, sizeof it->errstr);
+        if (it->err != SL_OK)
+            continue;
+        it->committed_last = p->committed_last;
+        if (p->first < 0)
+            continue;
+        for (size_t k = 0; k < nc && it->err == SL_OK; k++)
+            if (cr[k].p == p)
+                it->err = sl_errf(SL_ERR_INVALID, it->errstr, sizeof it->errstr,
+                                  "%s [%" PRId32 "] is listed twice", it->topic, it->partition);
+        if (it->err == SL_OK)
+            cr[nc++] = (crange){ .p = p, .item = it };
+    }
+    if (nc) {
+        char fe[512];
+        sl_err e = stage_flush(l, fe, sizeof fe);
+        for (size_t i = 0; i < nc; i++)
+            if (!cr[i].p->assigned) { /* its own staged rows failed: the partition is failed already */
+                cr[i].item->err = e != SL_OK ? sl_errf(e, cr[i].item->errstr, sizeof cr[i].item->errstr, "%s", fe)
+                                             : sl_errf(SL_ERR_IO, cr[i].item->errstr, sizeof cr[i].item->errstr,
+                                                       "%s [%" PRId32 "] failed", cr[i].p->topic, cr[i].p->partition);
+                cr[i].done = 1;
+            }
+        /* another partition's failure is reported by that partition */
+    }
+    /* 1. files finished and durable; still ours? A recovery by another lander since
+     * ours deleted our temporaries and lands these offsets itself: then commit
+     * nothing and delete nothing (lake.h). */
+    cranges_close_files(l, cr, nc);
+    if (cranges_sync(l, cr, nc) == 0) {
+        cranges_crash_point(l, cr, nc, "files");
+        for (size_t i = 0; i < nc; i++) {
+            crange *c = &cr[i];
+            if (c->done)
+                continue;
+            c->item->err = sl_lake_owner_check(l->store, c->p->topic, c->p->partition, c->p->epoch,
+                                               c->item->errstr, sizeof c->item->errstr);
+            if (c->item->err != SL_OK) {
+                c->manifest_tried = 1; /* leaves the temporaries to the owner's recovery */
+                crange_fail(l, c);
+            }
+        }
+        /* 2. the sidecars and manifests under temporary names, durable */
+        for (size_t i = 0; i < nc; i++)
+            if (!cr[i].done)
+                crange_put_temps(l, &cr[i]);
+    }
+    if (cranges_sync(l, cr, nc) == 0) {
+        /* 3. the sidecars, then the manifests, each step durable */
+        int sidecars = 0;
+        for (size_t i = 0; i < nc; i++)
+            if (!cr[i].done && cr[i].side_tmp) {
+                crange_rename(l, &cr[i], &cr[i].side_tmp, (char *)cr[i].side.data);
+                sidecars = 1;
+            }
+        if (!sidecars || cranges_sync(l, cr, nc) == 0) {
+            cranges_crash_point(l, cr, nc, "sidecar");
+            for (size_t i = 0; i < nc; i++)
+                if (!cr[i].done) {
+                    cr[i].manifest_tried = 1;
+                    crange_rename(l, &cr[i], &cr[i].man_tmp, (char *)cr[i].man.data);
+                }
+        }
+    }
+    if (cranges_sync(l, cr, nc) == 0) {
+        cranges_crash_point(l, cr, nc, "manifest");
+        /* 4. the renames, durable before a later range's manifest can exist:
+         * recovery rolls forward the newest manifest only */
+        for (size_t i = 0; i < nc; i++)
+            if (!cr[i].done)
+                crange_rename_files(l, &cr[i]);
+    }
+    if (cranges_sync(l, cr, nc) == 0) {
+        cranges_crash_point(l, cr, nc, "offsets");
+        for (size_t i = 0; i < nc; i++)
+            if (!cr[i].done)
+                crange_committed(l, &cr[i]);
+    }
+    for (size_t i = 0; i < nc; i++)
+        crange_free(&cr[i]);
+    free(cr);
+    for (size_t i = 0; i < n; i++)
+        if (items[i].err != SL_OK)
+            return items[i].err;
+    return SL_OK;
+}
+
+sl_err sl_lander_commit(sl_lander *l, const char *topic, int32_t partition, int64_t *committed_last,
+                        char *errstr, size_t errstr_size)
+{
+    sl_lander_commit_item it = { .topic = topic, .partition = partition };
+    sl_err e = sl_lander_commit_many(l, &it, 1);
+    if (e != SL_OK)
+        return sl_errf(e, errstr, errstr_size, "%s", it.errstr);
+    *committed_last = it.committed_last;
+    return SL_OK;
 }
 
 sl_err sl_lander_revoke(sl_lander *l, const char *topic, int32_t partition, int commit, char *errstr,

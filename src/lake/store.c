@@ -199,13 +199,13 @@ sl_err sl_store_sync(sl_store *s, char *errstr, size_t errstr_size)
     return s->ops->sync ? s->ops->sync(s, errstr, errstr_size) : SL_OK;
 }
 
-/* put_atomic: the temporary name sits in the same folder, starts with '.' (readers
+/* put_temp: the temporary name sits in the same folder, starts with '.' (readers
  * and sluice's own listings skip it) and carries the pid and a clock reading so two
- * writers never collide. The content is durable before the rename, and the rename
- * before the call returns. */
-sl_err sl_store_put_atomic(sl_store *s, const char *path, const void *data, size_t n, char *errstr,
-                           size_t errstr_size)
+ * writers never collide. */
+sl_err sl_store_put_temp(sl_store *s, const char *path, const void *data, size_t n, char **tmp_out, char *errstr,
+                         size_t errstr_size)
 {
+    *tmp_out = NULL;
     sl_err e = check_path(path, 0, errstr, errstr_size);
     if (e != SL_OK)
         return e;
@@ -216,33 +216,48 @@ sl_err sl_store_put_atomic(sl_store *s, const char *path, const void *data, size
     if (sl_buf_printf(&tmp, "%.*s.%s.%ld.%" PRIu64 ".tmp", (int)dirlen, path, path + dirlen,
                       (long)getpid(), sl_now_ns()) != SL_OK) {
         e = sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory");
-        goto done;
+        goto err;
     }
-    const char *tmpname = (const char *)tmp.data;
-    e = s->ops->create(s, tmpname, &f, errstr, errstr_size);
+    e = s->ops->create(s, (const char *)tmp.data, &f, errstr, errstr_size);
     if (e != SL_OK)
-        goto done;
+        goto err;
     if (n > 0) {
         e = f->write(f, data, n, errstr, errstr_size);
         if (e != SL_OK) {
             f->abort(f);
-            goto done;
+            goto err;
         }
     }
     e = f->finish(f, errstr, errstr_size);
-    if (e == SL_OK)
-        e = sl_store_sync(s, errstr, errstr_size);
     if (e != SL_OK) {
-        sl_store_delete(s, tmpname, 0, NULL, 0);
-        goto done;
+        sl_store_delete(s, (const char *)tmp.data, 0, NULL, 0);
+        goto err;
     }
-    e = s->ops->rename(s, tmpname, path, errstr, errstr_size);
+    *tmp_out = (char *)tmp.data;
+    return SL_OK;
+err:
+    sl_buf_free(&tmp);
+    return e;
+}
+
+/* The content is durable before the rename, and the rename before the call
+ * returns. */
+sl_err sl_store_put_atomic(sl_store *s, const char *path, const void *data, size_t n, char *errstr,
+                           size_t errstr_size)
+{
+    char *tmp;
+    sl_err e = sl_store_put_temp(s, path, data, n, &tmp, errstr, errstr_size);
+    if (e != SL_OK)
+        return e;
+    e = sl_store_sync(s, errstr, errstr_size);
+    if (e == SL_OK)
+        e = s->ops->rename(s, tmp, path, errstr, errstr_size);
     if (e != SL_OK) {
-        sl_store_delete(s, tmpname, 0, NULL, 0);
+        sl_store_delete(s, tmp, 0, NULL, 0);
         goto done;
     }
     e = sl_store_sync(s, errstr, errstr_size);
 done:
-    sl_buf_free(&tmp);
+    free(tmp);
     return e;
 }

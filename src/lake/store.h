@@ -94,10 +94,19 @@ void sl_store_in_close(sl_in *in);
  * new folders; a no-op for backends whose every step is durable). */
 sl_err sl_store_sync(sl_store *s, char *errstr, size_t errstr_size);
 
-/* Writes a small file atomically and durably: temp name, finish, sync, rename,
+/* Writes a small file atomically and durably: sl_store_put_temp, sync, rename,
  * sync. SL_ERR_EXISTS if the final name exists. */
 sl_err sl_store_put_atomic(sl_store *s, const char *path, const void *data, size_t n, char *errstr,
                            size_t errstr_size);
+/* The first half of sl_store_put_atomic, for a caller that puts several files and
+ * shares their syncs: writes data under a fresh temporary name next to path
+ * (".NAME.PID.NS.tmp": Parquet readers and sluice's own listings skip names that
+ * start with '.') and finishes it, not yet durable.
+ * On SL_OK *tmp_out is that name (the caller frees it); the caller then does
+ * sl_store_sync, sl_store_rename(tmp, path), sl_store_sync, or deletes the
+ * temporary. On failure nothing is left behind and *tmp_out is NULL. */
+sl_err sl_store_put_temp(sl_store *s, const char *path, const void *data, size_t n, char **tmp_out, char *errstr,
+                         size_t errstr_size);
 
 /* ---- backend vtable (for store implementations only) ---- */
 typedef struct sl_store_ops {

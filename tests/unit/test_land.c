@@ -2,9 +2,10 @@
  * rows per table read back with the Parquet reader, duplicates, quarantine,
  * re-landing, due reasons, and crash safety: a child process is killed at every
  * storage operation of a landing in turn, and after recovery + re-landing every
- * message is in the lake exactly once. The same with every storage operation
- * failing in turn, with rows written at commit and on a write thread in the
- * background, and a file write failing on one of two write threads. */
+ * message is in the lake exactly once, also with two partitions whose ranges are
+ * committed together (sl_lander_commit_many). The same with every storage
+ * operation failing in turn, with rows written at commit and on a write thread in
+ * the background, and a file write failing on one of two write threads. */
 #include "lake/lake.h"
 #include "lake/land.h"
 #include "map/map.h"
@@ -790,39 +791,79 @@ static sl_err cs_open_in(sl_store *b, const char *p, sl_in *in, char *e, size_t 
 static const sl_store_ops crash_ops = { "crash", cs_close, cs_mkdirs, cs_create, cs_rename,
                                         cs_del, cs_stat, cs_list, cs_open_in };
 
-/* Lands the fixture twice over (14 messages: the 7 records, then the same 7
- * again as duplicates) in small ranges, with small row groups so files see
- * several writes. Returns 0 when done, 1 on an error. */
-static int land_all(sl_store *s, const sl_mapping *m)
+/* The landing the crash and error tests repeat: the 14 messages (each fixture
+ * line twice) spread over nparts partitions of topic "crash" (message i to
+ * partition i % nparts, at offset i / nparts), each range due after 40 rows, and
+ * every due range committed, as the Kafka driver does, in one
+ * sl_lander_commit_many; at the end all of them at once. */
+enum { MESSAGES = 14 };
+
+static int land_messages(sl_lander *l, size_t nparts, const int64_t *resume, char *err, size_t errn)
 {
-    char err[512];
+    for (int64_t i = 0; i < MESSAGES; i++) {
+        int32_t part = (int32_t)(i % (int64_t)nparts);
+        int64_t off = i / (int64_t)nparts;
+        if (off < resume[part])
+            continue;
+        sl_origin og = { "crash", part, off, SL_TS_NULL, NULL, 0, NULL, 0 };
+        if (sl_lander_add(l, "crash", part, lines[i % (int64_t)nlines], line_len[i % (int64_t)nlines], &og, err,
+                          errn) != SL_OK)
+            return -1;
+        if (nparts > 1 && (i + 1) % 4 != 0)
+            continue; /* with two partitions, dues are looked at every 4 messages: both may be due */
+        sl_lander_due_item due[4];
+        sl_lander_commit_item items[4];
+        size_t n = sl_lander_due(l, 0, due, 4);
+        for (size_t k = 0; k < n; k++)
+            items[k] = (sl_lander_commit_item){ .topic = due[k].topic, .partition = due[k].partition };
+        if (n && sl_lander_commit_many(l, items, n) != SL_OK) {
+            for (size_t k = 0; k < n; k++)
+                if (items[k].err != SL_OK)
+                    snprintf(err, errn, "%s", items[k].errstr);
+            return -1;
+        }
+    }
+    sl_lander_commit_item items[2];
+    for (size_t k = 0; k < nparts; k++)
+        items[k] = (sl_lander_commit_item){ .topic = "crash", .partition = (int32_t)k };
+    int bad = sl_lander_commit_many(l, items, nparts) != SL_OK;
+    for (size_t k = 0; k < nparts; k++) {
+        if (items[k].err != SL_OK)
+            snprintf(err, errn, "%s", items[k].errstr);
+        else if (items[k].committed_last != (MESSAGES - 1 - (int64_t)k) / (int64_t)nparts)
+            bad = 1;
+    }
+    return bad ? -1 : 0;
+}
+
+static sl_lander *crash_lander(sl_store *s, const sl_mapping *m, size_t stage_bytes, char *err, size_t errn)
+{
     sl_lander_opts o = sl_lander_opts_default();
+    o.stage_bytes = stage_bytes;
     o.max_rows = 40;
     o.pq.row_group_bytes = 4096;
     o.pq.page_bytes = 4096;
     o.pq.dict_max_bytes = 4096;
     o.dedupe_window = 1000;
-    sl_lander *l = sl_lander_new(s, m, &o, err, sizeof err);
+    return sl_lander_new(s, m, &o, err, errn);
+}
+
+/* Lands everything once (after recovery). Returns 0 when done, 1 on an error. */
+static int land_all(sl_store *s, const sl_mapping *m, size_t nparts)
+{
+    char err[512] = "";
+    sl_lander *l = crash_lander(s, m, 0, err, sizeof err);
     if (!l)
         return 1;
-    int64_t resume, last;
+    int64_t resume[2] = { 0, 0 };
     int rc = 1;
-    if (sl_lander_assign(l, "crash", 0, &resume, err, sizeof err) != SL_OK)
-        goto done;
-    for (int64_t off = 0; off < 14; off++) {
-        size_t i = (size_t)off % nlines;
-        sl_origin og = { "crash", 0, off, SL_TS_NULL, NULL, 0, NULL, 0 };
-        if (sl_lander_add(l, "crash", 0, lines[i], line_len[i], &og, err, sizeof err) != SL_OK)
+    for (size_t k = 0; k < nparts; k++) {
+        if (sl_lander_assign(l, "crash", (int32_t)k, &resume[k], err, sizeof err) != SL_OK)
             goto done;
-        sl_lander_due_item due[4];
-        size_t n = sl_lander_due(l, 0, due, 4);
-        for (size_t k = 0; k < n; k++)
-            if (sl_lander_commit(l, due[k].topic, due[k].partition, &last, err, sizeof err) != SL_OK)
-                goto done;
+        if (resume[k] < 0)
+            resume[k] = 0;
     }
-    if (sl_lander_commit(l, "crash", 0, &last, err, sizeof err) != SL_OK || last != 13)
-        goto done;
-    rc = 0;
+    rc = land_messages(l, nparts, resume, err, sizeof err) == 0 ? 0 : 1;
 done:
     if (rc)
         fprintf(stderr, "  land_all: %s\n", err);
@@ -831,41 +872,30 @@ done:
 }
 
 /* A driver that does what the Kafka consumer does on an error: assign again
- * (recovery says where to resume) and go on from there. */
-static int land_all_retrying(sl_store *s, const sl_mapping *m, size_t stage_bytes, int *retries)
+ * (recovery says where to resume) and go on from there. With two partitions
+ * both start again from the lake. */
+static int land_all_retrying(sl_store *s, const sl_mapping *m, size_t stage_bytes, size_t nparts, int *retries)
 {
     char err[512];
-    sl_lander_opts o = sl_lander_opts_default();
-    o.stage_bytes = stage_bytes;
-    o.max_rows = 40;
-    o.pq.row_group_bytes = 4096;
-    o.pq.page_bytes = 4096;
-    o.pq.dict_max_bytes = 4096;
-    o.dedupe_window = 1000;
-    sl_lander *l = sl_lander_new(s, m, &o, err, sizeof err);
+    sl_lander *l = crash_lander(s, m, stage_bytes, err, sizeof err);
     if (!l)
         return 1;
     int rc = 1;
     for (int attempt = 0; attempt < 5 && rc; attempt++) {
-        int64_t resume, last;
+        int64_t resume[2] = { 0, 0 };
         if (attempt)
             (*retries)++;
-        if (sl_lander_assign(l, "crash", 0, &resume, err, sizeof err) != SL_OK)
-            continue;
         int failed = 0;
-        for (int64_t off = resume < 0 ? 0 : resume; off < 14 && !failed; off++) {
-            size_t i = (size_t)off % nlines;
-            sl_origin og = { "crash", 0, off, SL_TS_NULL, NULL, 0, NULL, 0 };
-            if (sl_lander_add(l, "crash", 0, lines[i], line_len[i], &og, err, sizeof err) != SL_OK) {
-                failed = 1;
-                break;
-            }
-            sl_lander_due_item due[4];
-            size_t n = sl_lander_due(l, 0, due, 4);
-            for (size_t k = 0; k < n && !failed; k++)
-                failed = sl_lander_commit(l, due[k].topic, due[k].partition, &last, err, sizeof err) != SL_OK;
+        /* a partition that did not fail is still assigned: rolled back too, as a
+         * rebalance would */
+        for (size_t k = 0; attempt && k < nparts; k++)
+            sl_lander_revoke(l, "crash", (int32_t)k, 0, err, sizeof err);
+        for (size_t k = 0; k < nparts && !failed; k++) {
+            failed = sl_lander_assign(l, "crash", (int32_t)k, &resume[k], err, sizeof err) != SL_OK;
+            if (resume[k] < 0)
+                resume[k] = 0;
         }
-        if (!failed && sl_lander_commit(l, "crash", 0, &last, err, sizeof err) == SL_OK && last == 13)
+        if (!failed && land_messages(l, nparts, resume, err, sizeof err) == 0)
             rc = 0;
     }
     sl_lander_destroy(l);
@@ -881,7 +911,31 @@ static int sum_messages(void *ctx, const char *path, const sl_lake_manifest *m)
     return 0;
 }
 
-static void test_crash_at_every_step(void)
+/* The lake holds each fixture record nparts times (once per partition: the dedupe
+ * window is per partition), nothing else, and manifests for all 14 messages. */
+static int lake_exactly_once(sl_store *s, size_t nparts, const char *what, long k)
+{
+    tally a = table_tally(s, "assessments", "keen_id"), q = table_tally(s, "questions", NULL),
+          o = table_tally(s, "options", NULL);
+    manifest_messages = 0;
+    char err[256];
+    CHECK_EQ_INT(sl_lake_manifest_each(s, sum_messages, NULL, err, sizeof err), SL_OK);
+    int64_t np = (int64_t)nparts;
+    int ok = a.rows == 7 * np && q.rows == 32 * np && o.rows == 117 * np && a.bad + q.bad + o.bad == 0 &&
+             a.tmp_files + q.tmp_files + o.tmp_files == 0 && manifest_messages == MESSAGES;
+    for (size_t i = 0; ok && i < nlines; i++) {
+        char key[32];
+        snprintf(key, sizeof key, "%.24s", strstr(lines[i], "\"keen_id\":\"") + 11);
+        ok = count_key(&a, key) == np;
+    }
+    if (!ok)
+        fprintf(stderr, "  %s at op %ld: rows %lld/%lld/%lld, bad %d, tmp %d, manifest messages %lld\n", what, k,
+                (long long)a.rows, (long long)q.rows, (long long)o.rows, a.bad + q.bad + o.bad,
+                a.tmp_files + q.tmp_files + o.tmp_files, (long long)manifest_messages);
+    return ok;
+}
+
+static void crash_at_every_step(size_t nparts)
 {
     sl_mapping *m = mapping();
     REQUIRE(m);
@@ -900,7 +954,7 @@ static void test_crash_at_every_step(void)
             cs->base.ops = &crash_ops;
             cs->inner = s;
             cs->crash_at = k;
-            _exit(land_all(&cs->base, m) == 0 ? 0 : 2);
+            _exit(land_all(&cs->base, m, nparts) == 0 ? 0 : 2);
         }
         int status;
         waitpid(pid, &status, 0);
@@ -912,25 +966,8 @@ static void test_crash_at_every_step(void)
             break;
         }
         /* Restart: recovery, then land everything again. */
-        CHECK_EQ_INT(land_all(s, m), 0);
-        tally a = table_tally(s, "assessments", "keen_id"), q = table_tally(s, "questions", NULL),
-              o = table_tally(s, "options", NULL);
-        manifest_messages = 0;
-        char err[256];
-        CHECK_EQ_INT(sl_lake_manifest_each(s, sum_messages, NULL, err, sizeof err), SL_OK);
-        int ok = a.rows == 7 && q.rows == 32 && o.rows == 117 && a.bad + q.bad + o.bad == 0 &&
-                 a.tmp_files + q.tmp_files + o.tmp_files == 0 && manifest_messages == 14;
-        for (size_t i = 0; ok && i < nlines; i++) {
-            char key[32];
-            snprintf(key, sizeof key, "%.24s", strstr(lines[i], "\"keen_id\":\"") + 11);
-            ok = count_key(&a, key) == 1;
-        }
-        if (!ok)
-            fprintf(stderr,
-                    "  crash at op %ld: rows %lld/%lld/%lld, bad %d, tmp %d, manifest messages %lld\n", k,
-                    (long long)a.rows, (long long)q.rows, (long long)o.rows, a.bad + q.bad + o.bad,
-                    a.tmp_files + q.tmp_files + o.tmp_files, (long long)manifest_messages);
-        CHECK(ok);
+        CHECK_EQ_INT(land_all(s, m, nparts), 0);
+        CHECK(lake_exactly_once(s, nparts, "crash", k));
         checked++;
         drop_lake(s);
         if (code == 0)
@@ -943,12 +980,17 @@ static void test_crash_at_every_step(void)
     sl_mapping_destroy(m);
 }
 
+static void test_crash_at_every_step(void) { crash_at_every_step(1); }
+/* Two partitions committed together (sl_lander_commit_many): a crash between any
+ * two of their shared steps leaves each partition recoverable on its own. */
+static void test_crash_at_every_step_two_partitions(void) { crash_at_every_step(2); }
+
 /* Every storage operation of a landing fails once in turn (SL_ERR_RETRY): the
  * partition is dropped, assigned again, and the landing goes on; in the end every
  * message is in the lake exactly once. stage_bytes 0: rows are written at commit;
  * 1: each add hands its rows to the write thread (the crash store gets one), so
  * failures happen in the background and surface at a later call. */
-static void error_at_every_step(size_t stage_bytes)
+static void error_at_every_step(size_t stage_bytes, size_t nparts)
 {
     sl_mapping *m = mapping();
     REQUIRE(m);
@@ -962,20 +1004,9 @@ static void error_at_every_step(size_t stage_bytes)
         cs->inner = s;
         cs->crash_at = k;
         cs->fail_instead = 1;
-        CHECK_EQ_INT(land_all_retrying(&cs->base, m, stage_bytes, &retries), 0);
+        CHECK_EQ_INT(land_all_retrying(&cs->base, m, stage_bytes, nparts, &retries), 0);
         int hit = cs->ops >= k;
-        tally a = table_tally(s, "assessments", "keen_id"), q = table_tally(s, "questions", NULL),
-              o = table_tally(s, "options", NULL);
-        manifest_messages = 0;
-        char err[256];
-        CHECK_EQ_INT(sl_lake_manifest_each(s, sum_messages, NULL, err, sizeof err), SL_OK);
-        int ok = a.rows == 7 && q.rows == 32 && o.rows == 117 && a.tmp_files + q.tmp_files + o.tmp_files == 0 &&
-                 manifest_messages == 14 && a.bad + q.bad + o.bad == 0;
-        if (!ok)
-            fprintf(stderr, "  error at op %ld: rows %lld/%lld/%lld, tmp %d, manifest messages %lld\n", k,
-                    (long long)a.rows, (long long)q.rows, (long long)o.rows, a.tmp_files + q.tmp_files + o.tmp_files,
-                    (long long)manifest_messages);
-        CHECK(ok);
+        CHECK(lake_exactly_once(s, nparts, "error", k));
         /* close the wrapper (and with it the inner store) after the checks */
         free(cs);
         drop_lake(s);
@@ -989,8 +1020,65 @@ static void error_at_every_step(size_t stage_bytes)
     sl_mapping_destroy(m);
 }
 
-static void test_error_at_every_step(void) { error_at_every_step(0); }
-static void test_error_at_every_step_background(void) { error_at_every_step(1); }
+static void test_error_at_every_step(void) { error_at_every_step(0, 1); }
+static void test_error_at_every_step_background(void) { error_at_every_step(1, 1); }
+static void test_error_at_every_step_two_partitions(void) { error_at_every_step(1, 2); }
+
+/* sl_lander_commit_many reports per item: ranges commit, a partition with nothing
+ * new reports its last, one listed twice or not assigned is refused, and the
+ * others commit all the same. */
+static void test_commit_many_items(void)
+{
+    sl_mapping *m = mapping();
+    REQUIRE(m);
+    sl_store *s = fresh_lake();
+    REQUIRE(s);
+    char err[512];
+    sl_lander *l = crash_lander(s, m, 0, err, sizeof err);
+    REQUIRE(l);
+    int64_t resume;
+    for (int32_t p = 0; p < 3; p++)
+        CHECK_EQ_INT(sl_lander_assign(l, "crash", p, &resume, err, sizeof err), SL_OK);
+    const int32_t part_of[3] = { 0, 0, 1 };
+    const int64_t off_of[3] = { 0, 1, 0 };
+    for (size_t i = 0; i < 3; i++) {
+        sl_origin og = { "crash", part_of[i], off_of[i], SL_TS_NULL, NULL, 0, NULL, 0 };
+        CHECK_EQ_INT(sl_lander_add(l, "crash", part_of[i], lines[i], line_len[i], &og, err, sizeof err), SL_OK);
+    }
+    sl_lander_commit_item items[5] = {
+        { .topic = "crash", .partition = 0 }, { .topic = "crash", .partition = 1 },
+        { .topic = "crash", .partition = 0 }, { .topic = "crash", .partition = 2 },
+        { .topic = "crash", .partition = 7 },
+    };
+    CHECK_EQ_INT(sl_lander_commit_many(l, items, 5), SL_ERR_INVALID);
+    CHECK_EQ_INT(items[0].err, SL_OK);
+    CHECK_EQ_INT(items[0].committed_last, 1);
+    CHECK_EQ_INT(items[1].err, SL_OK);
+    CHECK_EQ_INT(items[1].committed_last, 0);
+    CHECK_EQ_INT(items[2].err, SL_ERR_INVALID);
+    CHECK(strstr(items[2].errstr, "crash [0] is listed twice") != NULL);
+    CHECK_EQ_INT(items[3].err, SL_OK);
+    CHECK_EQ_INT(items[3].committed_last, -1);
+    CHECK_EQ_INT(items[4].err, SL_ERR_INVALID);
+    CHECK(strstr(items[4].errstr, "not assigned") != NULL);
+    sl_lander_stats st;
+    sl_lander_get_stats(l, &st);
+    CHECK_EQ_INT(st.commits, 2);
+    CHECK_EQ_INT(st.messages, 3);
+    /* committed again: nothing new, both report their last */
+    CHECK_EQ_INT(sl_lander_commit_many(l, items, 2), SL_OK);
+    CHECK_EQ_INT(items[0].committed_last, 1);
+    CHECK_EQ_INT(items[1].committed_last, 0);
+    sl_lander_destroy(l);
+    tally a = table_tally(s, "assessments", "keen_id");
+    CHECK_EQ_INT(a.rows, 3);
+    CHECK_EQ_INT(a.tmp_files, 0);
+    manifest_messages = 0;
+    CHECK_EQ_INT(sl_lake_manifest_each(s, sum_messages, NULL, err, sizeof err), SL_OK);
+    CHECK_EQ_INT(manifest_messages, 3);
+    drop_lake(s);
+    sl_mapping_destroy(m);
+}
 
 /* ---- write threads: a file write fails on one of them ---- */
 
@@ -1241,8 +1329,11 @@ int main(void)
     T_RUN(test_quarantine);
     T_RUN(test_due_and_errors);
     T_RUN(test_crash_at_every_step);
+    T_RUN(test_crash_at_every_step_two_partitions);
     T_RUN(test_error_at_every_step);
     T_RUN(test_error_at_every_step_background);
+    T_RUN(test_error_at_every_step_two_partitions);
+    T_RUN(test_commit_many_items);
     T_RUN(test_write_thread_error);
     T_RUN(test_threads_keep_row_order);
     T_RUN(test_reused_buffer_keeps_keys);

@@ -316,6 +316,38 @@ static void test_put_atomic(void)
     rm_dir();
 }
 
+/* put_temp, put_atomic's first half: a hidden temporary next to the final name,
+ * finished but not renamed; the caller renames it. */
+static void test_put_temp(void)
+{
+    fresh_dir();
+    sl_store *s = open_lake();
+    REQUIRE(s);
+    char err[256];
+    char *tmp = NULL;
+    CHECK_EQ_INT(sl_store_put_temp(s, "m/a.json", "{\"b\":2}", 7, &tmp, err, sizeof err), SL_OK);
+    REQUIRE(tmp);
+    CHECK(strncmp(tmp, "m/.a.json.", 10) == 0);
+    CHECK(strlen(tmp) > 14 && strcmp(tmp + strlen(tmp) - 4, ".tmp") == 0);
+    sl_store_info st;
+    CHECK_EQ_INT(sl_store_stat(s, tmp, &st, err, sizeof err), SL_OK);
+    CHECK_EQ_INT(st.size, 7);
+    CHECK_EQ_INT(sl_store_stat(s, "m/a.json", &st, err, sizeof err), SL_ERR_NOTFOUND);
+    names n = { "", 0, 0 };
+    CHECK_EQ_INT(sl_store_list(s, "m", collect, &n, err, sizeof err), SL_OK);
+    CHECK_EQ_STR(n.buf, tmp + 2); /* the only name; hidden from readers by its leading '.' */
+    CHECK_EQ_INT(sl_store_rename(s, tmp, "m/a.json", err, sizeof err), SL_OK);
+    char *txt = read_text(s, "m/a.json");
+    CHECK_EQ_STR(txt, "{\"b\":2}");
+    free(txt);
+    free(tmp);
+    tmp = (char *)"x";
+    CHECK_EQ_INT(sl_store_put_temp(s, "../x", "x", 1, &tmp, err, sizeof err), SL_ERR_INVALID);
+    CHECK(tmp == NULL);
+    sl_store_close(s);
+    rm_dir();
+}
+
 static void test_invalid_paths(void)
 {
     fresh_dir();
@@ -390,6 +422,7 @@ int main(void)
     T_RUN(test_rename_no_overwrite);
     T_RUN(test_list_sorted_and_delete);
     T_RUN(test_put_atomic);
+    T_RUN(test_put_temp);
     T_RUN(test_invalid_paths);
     T_RUN(test_sync_modes);
     return t_done();
