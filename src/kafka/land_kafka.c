@@ -296,10 +296,9 @@ static void commit_parts(klander *k, kpart **ps, size_t n, int async, int again)
             if (items[i].committed_last >= 0)
                 rd_kafka_topic_partition_list_add(offsets, p->topic, p->partition)->offset =
                     items[i].committed_last + 1;
-        } else if (again) {
+        } else if (again && !k->fatal) {
             snprintf(k->errstr, sizeof k->errstr, "%s", items[i].errstr);
-            if (!k->fatal)
-                repair(k, p, items[i].err);
+            repair(k, p, items[i].err);
         } else {
             say(k, "%s [%" PRId32 "]: commit: %s; the range will be landed again by whoever reads "
                    "the partition next", p->topic, p->partition, items[i].errstr);
