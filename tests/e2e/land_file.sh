@@ -178,6 +178,24 @@ else
     msgs=$(cat "$tmp"/k/_sluice/manifests/gen.ndjson/0/*.json | jq -s 'map(.messages) | add')
     check killed_every_message_in_one_manifest [ "$msgs" = 3280 ]
 
+    # `land --from` executes itself again with GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (malloc's
+    # memory in transparent huge pages: src/cli/main.c): far fewer page faults than with
+    # SLUICE_NO_HUGEPAGES=1, the same lake. Where the kernel has huge pages off, only the lake.
+    /usr/bin/time -f %R -o "$tmp/faults-huge" "$SLUICE" land --from "$tmp/gen.ndjson" --lake "$tmp/h1" --quiet
+    SLUICE_NO_HUGEPAGES=1 /usr/bin/time -f %R -o "$tmp/faults-small" \
+        "$SLUICE" land --from "$tmp/gen.ndjson" --lake "$tmp/h2" --quiet
+    fh=$(tail -n 1 "$tmp/faults-huge"); fs=$(tail -n 1 "$tmp/faults-small")
+    echo "# minor page faults: $fh with huge pages, $fs without"
+    if grep -q '\[never\]' /sys/kernel/mm/transparent_hugepage/enabled 2> /dev/null; then
+        echo "# transparent huge pages are off on this machine: fault counts not compared"
+    else
+        check huge_pages_fewer_faults [ "$fh" -gt 0 -a $((fh * 3)) -lt "$fs" ]
+    fi
+    check huge_pages_same_lake [ "$(layout "$tmp/h1" | grep -v '^_sluice/manifests')" = \
+        "$(layout "$tmp/h2" | grep -v '^_sluice/manifests')" ]
+    check huge_pages_same_rows [ "$(cat "$tmp"/h1/_sluice/manifests/gen.ndjson/0/*.json | jq -c '.tables')" = \
+        "$(cat "$tmp"/h2/_sluice/manifests/gen.ndjson/0/*.json | jq -c '.tables')" ]
+
     if [ -d tests/readers/node_modules/@duckdb/node-api ]; then
         node tests/e2e/land_check.mjs --raw "$tmp/gen.json" --lake "$tmp/g" --name land || failed=1
         node tests/e2e/land_check.mjs --raw "$tmp/gen.ndjson" --lake "$tmp/k" --name land_killed || failed=1
