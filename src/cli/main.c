@@ -63,7 +63,7 @@ static int lands_file(int argc, char **argv)
  * madvises its heap for huge pages with the tunable glibc.malloc.hugetlb=1, which
  * it reads once, before main: so `land --from` started without GLIBC_TUNABLES
  * executes itself again (same pid and arguments) with it set. Measured
- * (docs/benchmarks/land.md): 96% fewer page faults, 8% less user CPU, 4% less
+ * (docs/benchmarks/land.md): 93-96% fewer page faults, 6-9% less CPU, 4-7% less
  * wall time, 10% more peak RSS. Not for `land -b`: with a file per partition and
  * day its RSS grew by a quarter (300 to 370 MB), for the same wall time.
  * SLUICE_NO_HUGEPAGES=1 (any value but "" and "0"),

@@ -1478,8 +1478,9 @@ static void crange_fail(sl_lander *l, crange *c)
     c->done = 1;
 }
 
-/* Fails every range not done yet with error e (message in errstr), as after a
- * sync that failed: nothing since the previous sync is known to be durable. */
+/* Fails every range not done yet with error e (message in errstr): after a sync
+ * that failed (nothing since the previous one is known to be durable), or when
+ * there is no memory to go on with any of them. */
 static void cranges_fail_all(sl_lander *l, crange *cr, size_t nc, sl_err e, const char *errstr)
 {
     for (size_t i = 0; i < nc; i++)
@@ -1551,21 +1552,18 @@ static void cranges_close_files(sl_lander *l, crange *cr, size_t nc)
     sl_buf_free(&b);
     pwriter **list = sl_array_grow(l->scratch, &l->capscratch, total, sizeof *l->scratch, 16);
     if (!list && total) {
-        for (size_t i = 0; i < nc; i++)
-            if (!cr[i].done) {
-                cr[i].item->err = sl_errf(SL_ERR_NOMEM, cr[i].item->errstr, sizeof cr[i].item->errstr,
-                                          "out of memory");
-                crange_fail(l, &cr[i]);
-            }
+        cranges_fail_all(l, cr, nc, SL_ERR_NOMEM, "out of memory");
         return;
     }
     l->scratch = list;
     size_t n = 0;
-    for (size_t i = 0; i < nc; i++)
-        for (size_t k = 0; !cr[i].done && k < cr[i].p->nw; k++) {
-            cr[i].p->range_kv = cr[i].range;
+    for (size_t i = 0; i < nc; i++) {
+        if (cr[i].done)
+            continue;
+        cr[i].p->range_kv = cr[i].range;
+        for (size_t k = 0; k < cr[i].p->nw; k++)
             list[n++] = cr[i].p->w[k];
-        }
+    }
     job close = { JOB_CLOSE, 0, list, n };
     jobs_wait(l, job_publish(l, &close));
     char je[512];

@@ -97,6 +97,13 @@ typedef struct vt_mat {
     sl_buf sig;        /* the partition values it holds (filter_signature) */
 } vt_mat;
 
+/* The bytes of a string or binary cell of m ("" when empty: an empty table has no
+ * string buffer at all, and no offset may be taken from its NULL). */
+static const char *mcell_bytes(const vt_mat *m, const mcell *c)
+{
+    return c->len ? (const char *)m->strings.data + c->u.off : "";
+}
+
 typedef struct vt_key {
     uint8_t *p;
     size_t n, cap;
@@ -859,7 +866,7 @@ static int key_of_row(vt_cur *cur, const vt_mat *m, size_t row)
         return key_num(k, 0, 0, c->u.d);
     case SL_T_STRING:
     case SL_T_BINARY:
-        return key_bytes(k, c->len ? m->strings.data + c->u.off : NULL, c->len);
+        return key_bytes(k, mcell_bytes(m, c), c->len);
     case SL_T_TIMESTAMP:
         return key_bytes(k, cur->fmt, sl_sql_fmt_ts(c->u.i, cur->fmt));
     case SL_T_DATE:
@@ -1253,7 +1260,7 @@ static int vt_column(sqlite3_vtab_cursor *c, sqlite3_context *ctx, int col)
     memset(&v, 0, sizeof v);
     v.is_null = mc->null;
     if (type == SL_T_STRING || type == SL_T_BINARY) {
-        v.u.s.p = mc->len ? (const char *)m->strings.data + mc->u.off : "";
+        v.u.s.p = mcell_bytes(m, mc);
         v.u.s.n = mc->len;
     } else if (type == SL_T_DOUBLE) {
         v.u.d = mc->u.d;
