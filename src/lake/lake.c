@@ -808,15 +808,18 @@ uint64_t sl_lake_key_hash(const char *tenant, size_t tenant_len, const void *key
     return fmix64(h);
 }
 
-sl_err sl_lake_dedupe_encode(const uint64_t *hashes, size_t n, sl_buf *out)
+sl_err sl_lake_dedupe_encode(const uint64_t *a, size_t na, const uint64_t *b, size_t nb, sl_buf *out)
 {
+    size_t n = na + nb;
     if (sl_buf_reserve(out, 16 + n * 8) != SL_OK)
         return SL_ERR_NOMEM;
-    uint8_t *b = out->data + out->len;
-    memcpy(b, SIDECAR_MAGIC, 8);
-    store64le(b + 8, n);
-    for (size_t i = 0; i < n; i++)
-        store64le(b + 16 + 8 * i, hashes[i]);
+    uint8_t *p = out->data + out->len;
+    memcpy(p, SIDECAR_MAGIC, 8);
+    store64le(p + 8, n);
+    for (size_t i = 0; i < na; i++)
+        store64le(p + 16 + 8 * i, a[i]);
+    for (size_t i = 0; i < nb; i++)
+        store64le(p + 16 + 8 * (na + i), b[i]);
     out->len += 16 + n * 8;
     return SL_OK;
 }
@@ -825,7 +828,7 @@ sl_err sl_lake_dedupe_write(sl_store *s, const char *path, const uint64_t *hashe
                             size_t errstr_size)
 {
     sl_buf b = { 0 };
-    if (sl_lake_dedupe_encode(hashes, n, &b) != SL_OK)
+    if (sl_lake_dedupe_encode(hashes, n, NULL, 0, &b) != SL_OK)
         return sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory writing %s", path);
     sl_err e = sl_store_put_atomic(s, path, b.data, b.len, errstr, errstr_size);
     sl_buf_free(&b);

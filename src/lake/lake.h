@@ -155,8 +155,9 @@ sl_err sl_lake_manifest_each(sl_store *s, sl_lake_manifest_cb cb, void *ctx, cha
 
 /* Hash of a dedupe key within its tenant (tenant NULL: none; tenant_len bytes). */
 uint64_t sl_lake_key_hash(const char *tenant, size_t tenant_len, const void *key, size_t len);
-/* Appends the sidecar of n hashes to out (SL_ERR_NOMEM). */
-sl_err sl_lake_dedupe_encode(const uint64_t *hashes, size_t n, sl_buf *out);
+/* Appends the sidecar of the hashes a[0..na) then b[0..nb) to out (b may be
+ * NULL when nb is 0; SL_ERR_NOMEM). */
+sl_err sl_lake_dedupe_encode(const uint64_t *a, size_t na, const uint64_t *b, size_t nb, sl_buf *out);
 /* Writes a sidecar atomically. */
 sl_err sl_lake_dedupe_write(sl_store *s, const char *path, const uint64_t *hashes, size_t n,
                             char *errstr, size_t errstr_size);

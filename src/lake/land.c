@@ -1,7 +1,9 @@
 /*
  * land.c: the lander (land.h). Per assigned topic-partition: the uncommitted
- * offset range, its open writers keyed by (table, tenant, dt), the dedupe window
- * and the hashes of the range's landed keys (the sidecar written at commit).
+ * offset range, its open writers keyed by (table, tenant, dt), and the dedupe
+ * window, whose newest keys are the range's landed keys (the sidecar written at
+ * commit: read back from the window, so the range keeps no list of its own and
+ * a range longer than the window costs no more memory than the window).
  *
  * Hot path (sl_lander_add): map the message (no allocation per value), look the
  * writer of each row up through a per-table "last writer" cache (rows of one
@@ -179,8 +181,7 @@ struct part {
     uint64_t max_file_rows, max_file_bytes;
     size_t buffered;
     sl_dedupe *dd;         /* created when the first key needs it */
-    uint64_t *hashes;      /* keys landed in this range, in order */
-    size_t nhashes, caphashes;
+    uint64_t range_keys;   /* keys landed in this range: the newest of dd */
     int stage_failed;      /* one of its files failed in a job: fail it once quiescent */
     const char *range_kv;  /* while its files are closed: their footer's "sluice.range" */
 };
@@ -1050,7 +1051,7 @@ static void range_reset(sl_lander *l, part *p)
     p->messages = p->quarantined = p->duplicates = p->extra_keys = 0;
     memset(p->rows, 0, (l->ntables + 1) * sizeof *p->rows);
     p->max_file_rows = p->max_file_bytes = 0;
-    p->nhashes = 0;
+    p->range_keys = 0;
 }
 
 /* After a failed add or commit: drops the range and requires a new assign.
@@ -1130,7 +1131,6 @@ static void part_free(sl_lander *l, part *p)
     free(p->w);
     free(p->slots);
     free(p->lastw);
-    free(p->hashes);
     free(p);
 }
 
@@ -1179,7 +1179,7 @@ static sl_err dedupe_feed(void *ctx, const uint64_t *hashes, size_t n)
 {
     part *p = ctx;
     for (size_t i = 0; i < n; i++)
-        if (sl_dedupe_add(p->dd, &hashes[i], sizeof hashes[i]) != SL_OK)
+        if (sl_dedupe_add_hash(p->dd, hashes[i]) != SL_OK)
             return SL_ERR_NOMEM;
     return SL_OK;
 }
@@ -1337,16 +1337,10 @@ sl_err sl_lander_add(sl_lander *l, const char *topic, int32_t partition, const v
             e = sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory for the dedupe window");
             goto fail;
         }
-        if (sl_dedupe_seen(p->dd, &h, sizeof h)) {
+        if (sl_dedupe_seen_hash(p->dd, h)) {
             p->duplicates++;
             goto advance;
         }
-        uint64_t *nh = sl_array_grow(p->hashes, &p->caphashes, p->nhashes + 1, sizeof *nh, 1024);
-        if (!nh) {
-            e = sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory");
-            goto fail;
-        }
-        p->hashes = nh;
     }
     for (size_t t = 0; t < l->ntables; t++) {
         const sl_map_rows *rows = &res->tables[t];
@@ -1362,11 +1356,11 @@ sl_err sl_lander_add(sl_lander *l, const char *topic, int32_t partition, const v
     }
     p->extra_keys += res->extra_keys;
     if (have_key) {
-        if (sl_dedupe_add(p->dd, &h, sizeof h) != SL_OK) {
+        if (sl_dedupe_add_hash(p->dd, h) != SL_OK) {
             e = sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory");
             goto fail;
         }
-        p->hashes[p->nhashes++] = h;
+        p->range_keys++;
     }
 advance:
     /* The message belongs to the range from here on, whatever follows. */
@@ -1620,9 +1614,15 @@ static void crange_put_temps(sl_lander *l, crange *c)
     m.nfiles = c->nw;
     sl_buf text = { 0 };
     sl_err e = SL_OK;
-    if (p->nhashes) {
+    /* The range's keys, or (a range longer than the window) the window's keys:
+     * all that a window rebuilt from the sidecars can hold. */
+    const uint64_t *ka, *kb;
+    size_t kna = 0, knb = 0;
+    if (p->range_keys && p->dd)
+        sl_dedupe_newest(p->dd, p->range_keys, &ka, &kna, &kb, &knb);
+    if (kna + knb) {
         if (sl_lake_dedupe_path(&c->side, p->topic, p->partition, p->first, p->last) != SL_OK ||
-            sl_lake_dedupe_encode(p->hashes, p->nhashes, &text) != SL_OK) {
+            sl_lake_dedupe_encode(ka, kna, kb, knb, &text) != SL_OK) {
             e = SL_ERR_NOMEM;
             goto err;
         }
@@ -1631,7 +1631,7 @@ static void crange_put_temps(sl_lander *l, crange *c)
         if (e != SL_OK)
             goto err;
         m.dedupe = (char *)c->side.data;
-        m.dedupe_keys = p->nhashes;
+        m.dedupe_keys = kna + knb;
     }
     text.len = 0;
     if (sl_lake_manifest_path(&c->man, p->topic, p->partition, p->first, p->last) != SL_OK ||

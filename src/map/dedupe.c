@@ -1,9 +1,11 @@
 /*
- * dedupe.c: the dedupe window (map.h). Keys are stored as 64-bit hashes only:
- * a ring of the last `capacity` hashes in insertion order (for FIFO eviction)
- * and an open-addressing set over the same hashes (linear probing, at most half
- * full, backward-shift deletion), so seen/add/evict are O(1) and memory is
- * 24 to 40 bytes per remembered key whatever the key length. Both start small
+ * dedupe.c: the dedupe window (map.h). Keys are stored as 64-bit hashes only
+ * (the caller's, or key_hash of the key bytes): a ring of the last `capacity`
+ * hashes in insertion order (for FIFO eviction, and read back by
+ * sl_dedupe_newest) and an open-addressing set over the same hashes (linear
+ * probing from the hash's low bits, at most half full, backward-shift
+ * deletion), so seen/add/evict are O(1) and memory is 24 to 40 bytes per
+ * remembered key whatever the key length. Both start small
  * (START_KEYS) and double as keys arrive, up to what `capacity` needs: a lander
  * keeps one window per Kafka partition, and a window that has seen a few
  * thousand keys should not cost the pages of a million (first-touch page faults
@@ -44,7 +46,7 @@ static uint64_t fmix64(uint64_t x)
 }
 
 /* A 64-bit hash of the key bytes: 8-byte words mixed one by one, then the
- * length and a final avalanche. Never returns 0 (0 marks an empty slot). */
+ * length and a final avalanche. */
 static uint64_t key_hash(const void *key, size_t len)
 {
     const unsigned char *p = key;
@@ -62,8 +64,7 @@ static uint64_t key_hash(const void *key, size_t len)
         h ^= fmix64(w + UINT64_C(0x94d049bb133111eb) + (len - i));
         h = ((h << 29) | (h >> 35)) * UINT64_C(0x9e3779b97f4a7c15);
     }
-    h = fmix64(h ^ (uint64_t)len);
-    return h ? h : 1;
+    return fmix64(h ^ (uint64_t)len);
 }
 
 sl_dedupe *sl_dedupe_new(size_t capacity)
@@ -172,19 +173,23 @@ static sl_err ring_grow(sl_dedupe *d)
     return SL_OK;
 }
 
-int sl_dedupe_seen(const sl_dedupe *d, const void *key, size_t len)
+/* The set's form of a caller's hash: 0 marks an empty slot, so hash 0 is kept
+ * as 1 (the two are one key: confused with probability 2^-64). */
+static uint64_t nonzero(uint64_t h) { return h ? h : 1; }
+
+int sl_dedupe_seen_hash(const sl_dedupe *d, uint64_t h)
 {
     if (d->capacity == 0)
         return 0;
-    uint64_t h = key_hash(key, len);
+    h = nonzero(h);
     return d->slots[find_slot(d, h)] == h;
 }
 
-sl_err sl_dedupe_add(sl_dedupe *d, const void *key, size_t len)
+sl_err sl_dedupe_add_hash(sl_dedupe *d, uint64_t h)
 {
     if (d->capacity == 0)
         return SL_OK;
-    uint64_t h = key_hash(key, len);
+    h = nonzero(h);
     size_t i = find_slot(d, h);
     if (d->slots[i] == h)
         return SL_OK; /* already in the window: it keeps its first position */
@@ -206,6 +211,38 @@ sl_err sl_dedupe_add(sl_dedupe *d, const void *key, size_t len)
     d->ring[(d->head + d->count) % d->capacity] = h;
     d->count++;
     return SL_OK;
+}
+
+int sl_dedupe_seen(const sl_dedupe *d, const void *key, size_t len)
+{
+    return sl_dedupe_seen_hash(d, key_hash(key, len));
+}
+
+sl_err sl_dedupe_add(sl_dedupe *d, const void *key, size_t len)
+{
+    return sl_dedupe_add_hash(d, key_hash(key, len));
+}
+
+size_t sl_dedupe_newest(const sl_dedupe *d, size_t n, const uint64_t **a, size_t *na,
+                        const uint64_t **b, size_t *nb)
+{
+    if (n > d->count)
+        n = d->count;
+    *a = *b = NULL;
+    *na = *nb = 0;
+    if (n == 0)
+        return 0;
+    /* the newest n are ring positions head + count - n .. head + count - 1 (mod capacity;
+     * the ring has wrapped only once it is full, ringcap == capacity) */
+    size_t from = (d->head + d->count - n) % d->capacity;
+    size_t first = d->ringcap - from < n ? d->ringcap - from : n;
+    *a = d->ring + from;
+    *na = first;
+    if (first < n) {
+        *b = d->ring;
+        *nb = n - first;
+    }
+    return n;
 }
 
 size_t sl_dedupe_count(const sl_dedupe *d) { return d->count; }

@@ -141,6 +141,16 @@ void sl_dedupe_destroy(sl_dedupe *d);
 int sl_dedupe_seen(const sl_dedupe *d, const void *key, size_t len);
 /* Inserts the key (evicting the oldest when full). SL_OK or SL_ERR_NOMEM. */
 sl_err sl_dedupe_add(sl_dedupe *d, const void *key, size_t len);
+/* The same for a key the caller has hashed already: h must be a well-mixed
+ * 64-bit hash (its low bits pick the slot), such as sl_lake_key_hash's. The
+ * window keeps h itself, so sl_dedupe_newest gives it back (0 is kept as 1). */
+int sl_dedupe_seen_hash(const sl_dedupe *d, uint64_t h);
+sl_err sl_dedupe_add_hash(sl_dedupe *d, uint64_t h);
+/* The newest min(n, count) keys' hashes, oldest first, as two runs in the
+ * window's own memory (valid until the next add): a[0..na) then b[0..nb) (nb
+ * is 0, b NULL, unless the ring wraps). Returns na + nb. */
+size_t sl_dedupe_newest(const sl_dedupe *d, size_t n, const uint64_t **a, size_t *na,
+                        const uint64_t **b, size_t *nb);
 size_t sl_dedupe_count(const sl_dedupe *d);
 
 #endif

@@ -119,11 +119,51 @@ static void test_duplicates_dropped(void)
     sl_dedupe_destroy(d);
 }
 
+/* Caller-hashed keys: kept as given (0 as 1), and read back newest last,
+ * across the ring's wrap. */
+static void test_newest_hashes(void)
+{
+    sl_dedupe *d = sl_dedupe_new(5);
+    REQUIRE(d);
+    const uint64_t *a, *b;
+    size_t na, nb;
+    CHECK_EQ_INT(sl_dedupe_newest(d, 3, &a, &na, &b, &nb), 0);
+    CHECK_EQ_INT(na + nb, 0);
+    for (uint64_t h = 101; h <= 103; h++)
+        REQUIRE(sl_dedupe_add_hash(d, h) == SL_OK);
+    CHECK_EQ_INT(sl_dedupe_newest(d, 10, &a, &na, &b, &nb), 3);
+    CHECK_EQ_INT(na, 3);
+    CHECK_EQ_INT(nb, 0);
+    CHECK(a[0] == 101 && a[1] == 102 && a[2] == 103);
+    for (uint64_t h = 104; h <= 112; h++)
+        REQUIRE(sl_dedupe_add_hash(d, h) == SL_OK);
+    CHECK_EQ_INT(sl_dedupe_count(d), 5);
+    CHECK(!sl_dedupe_seen_hash(d, 107));
+    CHECK(sl_dedupe_seen_hash(d, 108));
+    /* 108..112 sit at ring positions 2, 3, 4, 0, 1: two runs */
+    CHECK_EQ_INT(sl_dedupe_newest(d, 5, &a, &na, &b, &nb), 5);
+    CHECK_EQ_INT(na, 3);
+    CHECK_EQ_INT(nb, 2);
+    CHECK(a[0] == 108 && a[1] == 109 && a[2] == 110 && b[0] == 111 && b[1] == 112);
+    CHECK_EQ_INT(sl_dedupe_newest(d, 2, &a, &na, &b, &nb), 2);
+    CHECK(na == 2 && nb == 0 && a[0] == 111 && a[1] == 112);
+    /* 0 is a key like any other, kept as 1 */
+    CHECK(!sl_dedupe_seen_hash(d, 0));
+    REQUIRE(sl_dedupe_add_hash(d, 0) == SL_OK);
+    CHECK(sl_dedupe_seen_hash(d, 0));
+    CHECK(sl_dedupe_seen_hash(d, 1));
+    CHECK_EQ_INT(sl_dedupe_newest(d, 1, &a, &na, &b, &nb), 1);
+    CHECK(na + nb == 1 && (na ? a[0] : b[0]) == 1);
+    CHECK(!sl_dedupe_seen_hash(d, 108)); /* evicted by the sixth key */
+    sl_dedupe_destroy(d);
+}
+
 int main(void)
 {
     T_RUN(test_window_basics);
     T_RUN(test_zero_capacity);
     T_RUN(test_long_run);
     T_RUN(test_duplicates_dropped);
+    T_RUN(test_newest_hashes);
     return t_done();
 }
