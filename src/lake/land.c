@@ -61,6 +61,8 @@
 #define FD_RESERVE 256
 #define MAX_OPEN_LOCAL 8192
 #define DEF_DEDUPE_WINDOW 1000000
+/* The least default for opts.max_footer_bytes (a quarter of max_memory). */
+#define MIN_FOOTER_BYTES ((size_t)1 << 20)
 #define REASON_MAX 1024
 /* Rows are staged (copied) and written to their files in batches of about this
  * many bytes (opts.stage_bytes), file by file: a file's buffers are touched once
@@ -92,12 +94,13 @@ typedef struct pwriter {
     /* What the thread that wrote its rows of stage i saw afterwards (read by the
      * caller once that stage's job is done). */
     struct {
-        size_t buffered;
+        size_t buffered, footer;
         uint64_t written;
         int opened, failed;
     } after[2];
     uint64_t rows;       /* rows staged or written */
     size_t buffered;     /* last known sl_pq_writer_held_bytes */
+    size_t footer;       /* last known sl_pq_writer_footer_bytes */
     uint64_t written;    /* last known sl_pq_writer_bytes_written */
     uint32_t stage_head[2], stage_tail[2]; /* its rows in each stage (index + 1; 0: none) */
     size_t staged[2];    /* bytes of its rows in each stage */
@@ -180,6 +183,7 @@ struct part {
     pwriter **lastw;       /* per table: the writer the previous row went to */
     uint64_t max_file_rows, max_file_bytes;
     size_t buffered;
+    size_t footer;         /* footer metadata held by its files (see sl_lander_due) */
     sl_dedupe *dd;         /* created when the first key needs it */
     uint64_t range_keys;   /* keys landed in this range: the newest of dd */
     int stage_failed;      /* one of its files failed in a job: fail it once quiescent */
@@ -506,11 +510,14 @@ static sl_err writer_get(sl_lander *l, part *p, size_t table, const char *tenant
 }
 
 /* Updates the size accounting of writer, partition and lander after writes: w's
- * writer now buffers `buffered` bytes and has written `written`. */
-static void account(sl_lander *l, pwriter *w, size_t buffered, uint64_t written)
+ * writer now buffers `buffered` bytes, holds `footer` bytes of footer metadata
+ * and has written `written`. */
+static void account(sl_lander *l, pwriter *w, size_t buffered, size_t footer, uint64_t written)
 {
     part *p = w->owner;
     w->written = written;
+    p->footer = p->footer - w->footer + footer;
+    w->footer = footer;
     l->buffered = l->buffered - w->buffered + buffered;
     p->buffered = p->buffered - w->buffered + buffered;
     w->buffered = buffered;
@@ -670,6 +677,7 @@ static void job_stage_one(sl_lander *l, lthread *t, pwriter *w, int si)
     w->after[si].opened = w->w != NULL;
     if (w->w) {
         w->after[si].buffered = sl_pq_writer_held_bytes(w->w);
+        w->after[si].footer = sl_pq_writer_footer_bytes(w->w);
         w->after[si].written = sl_pq_writer_bytes_written(w->w);
     }
 }
@@ -922,7 +930,7 @@ static int stage_done(sl_lander *l, int si)
             w->owner->stage_failed = 1;
             failed = 1;
         } else if (w->after[si].opened) {
-            account(l, w, w->after[si].buffered, w->after[si].written);
+            account(l, w, w->after[si].buffered, w->after[si].footer, w->after[si].written);
         }
     }
     s->ntouched = s->nrows = s->nvals = 0;
@@ -1039,6 +1047,7 @@ static void drop_writers(sl_lander *l, part *p, int delete_tmps)
     l->nwriters -= p->nw;
     p->nw = 0;
     p->buffered = 0;
+    p->footer = 0;
     if (p->slots)
         memset(p->slots, 0, p->nslots * sizeof *p->slots);
     memset(p->lastw, 0, (l->ntables + 1) * sizeof *p->lastw);
@@ -1111,7 +1120,8 @@ static sl_err relieve_memory(sl_lander *l, char *errstr, size_t errstr_size)
         if (w->failed)
             w->owner->stage_failed = 1;
         else
-            account(l, w, sl_pq_writer_held_bytes(w->w), sl_pq_writer_bytes_written(w->w));
+            account(l, w, sl_pq_writer_held_bytes(w->w), sl_pq_writer_footer_bytes(w->w),
+                    sl_pq_writer_bytes_written(w->w));
         l->st.early_row_groups++;
     }
     fail_marked(l);
@@ -1405,6 +1415,7 @@ const char *sl_due_reason_name(sl_due_reason r)
     case SL_DUE_BYTES: return "bytes";
     case SL_DUE_AGE: return "age";
     case SL_DUE_FILES: return "files";
+    case SL_DUE_FOOTERS: return "footers";
     }
     return "?";
 }
@@ -1432,6 +1443,8 @@ size_t sl_lander_due(sl_lander *l, uint64_t now_ms, sl_lander_due_item *out, siz
             why = SL_DUE_BYTES;
         else if (now_ms >= p->started_ms && now_ms - p->started_ms >= l->opts.max_age_ms)
             why = SL_DUE_AGE;
+        else if (p->footer >= l->opts.max_footer_bytes)
+            why = SL_DUE_FOOTERS;
         if (why && n < max)
             out[n++] = (sl_lander_due_item){ p->topic, p->partition, why };
         if (!most_files || p->nw > most_files->nw)
@@ -1975,6 +1988,9 @@ sl_lander *sl_lander_new(sl_store *store, const sl_mapping *mapping, const sl_la
         l->opts.max_memory = def.max_memory;
     if (!l->opts.max_open_files)
         l->opts.max_open_files = default_max_open(store);
+    if (!l->opts.max_footer_bytes)
+        l->opts.max_footer_bytes = l->opts.max_memory / 4 > MIN_FOOTER_BYTES ? l->opts.max_memory / 4
+                                                                            : MIN_FOOTER_BYTES;
     if (!l->opts.dedupe_window)
         l->opts.dedupe_window = def.dedupe_window;
     if (!l->opts.clock_ms)

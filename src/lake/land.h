@@ -62,6 +62,10 @@ typedef struct sl_lander_opts {
                                   add goes over it, the biggest files write their row groups out
                                   early (down to 3/4 of it), so memory stays bounded without
                                   extra files; 0: 48 MiB */
+    size_t max_footer_bytes;   /* a range is due when the footer metadata its files hold (an
+                                  entry per row group written, early ones included: memory
+                                  that writing row groups early does not give back) reaches
+                                  this; 0: a quarter of max_memory, at least 1 MiB */
     size_t max_open_files;     /* open files over all partitions before the partition with the
                                   most is due; 0: by store: a local folder the descriptor limit
                                   (RLIMIT_NOFILE) less 256, 64 to 8192; others (WebHDFS) 512 */
@@ -126,7 +130,8 @@ typedef enum sl_due_reason {
     SL_DUE_ROWS = 1,   /* a file reached max_rows */
     SL_DUE_BYTES,      /* a file reached max_bytes */
     SL_DUE_AGE,        /* the range is older than max_age */
-    SL_DUE_FILES       /* over max_open_files, and this partition has the most */
+    SL_DUE_FILES,      /* over max_open_files, and this partition has the most */
+    SL_DUE_FOOTERS     /* its files' footer metadata reached max_footer_bytes */
 } sl_due_reason;
 
 typedef struct sl_lander_due_item {

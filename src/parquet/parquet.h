@@ -135,6 +135,11 @@ size_t sl_pq_writer_buffered_bytes(const sl_pq_writer *w);
  * and compression make this a fraction of the PLAIN size; it is what a caller
  * keeping many writers under a memory budget should add up. */
 size_t sl_pq_writer_held_bytes(const sl_pq_writer *w);
+/* Bytes of footer metadata held for the row groups written so far (their
+ * column chunks' offsets, sizes and statistics): it grows with every row group
+ * until the file is closed, the one part of a writer's memory that writing row
+ * groups early does not give back. */
+size_t sl_pq_writer_footer_bytes(const sl_pq_writer *w);
 uint64_t sl_pq_writer_bytes_written(const sl_pq_writer *w);
 
 /* ---- reader ---- */

@@ -1942,4 +1942,5 @@ size_t sl_pq_writer_held_bytes(const sl_pq_writer *w)
     }
     return n;
 }
+size_t sl_pq_writer_footer_bytes(const sl_pq_writer *w) { return w->rgmeta.cap; }
 uint64_t sl_pq_writer_bytes_written(const sl_pq_writer *w) { return w->pos; }

@@ -697,6 +697,25 @@ static void test_due_and_errors(void)
     CHECK_EQ_INT(due[0].reason, SL_DUE_BYTES);
     sl_lander_destroy(l);
 
+    /* Row groups written early leave their footer entries behind: past
+     * max_footer_bytes the range is due, and a commit frees them. */
+    o.max_bytes = 0;
+    o.max_memory = 1;
+    o.max_footer_bytes = 1;
+    l = sl_lander_new(s, m, &o, err, sizeof err);
+    REQUIRE(l);
+    CHECK_EQ_INT(sl_lander_assign(l, "f", 0, &resume, err, sizeof err), SL_OK);
+    CHECK_EQ_INT(sl_lander_due(l, fake_now, due, 4), 0);
+    CHECK_EQ_INT(add(l, "f", 0, lines[1], line_len[1]), SL_OK);
+    REQUIRE(sl_lander_due(l, fake_now, due, 4) == 1);
+    CHECK_EQ_STR(due[0].topic, "f");
+    CHECK_EQ_INT(due[0].reason, SL_DUE_FOOTERS);
+    CHECK_EQ_STR(sl_due_reason_name(due[0].reason), "footers");
+    CHECK_EQ_INT(sl_lander_commit(l, "f", 0, &last, err, sizeof err), SL_OK);
+    CHECK_EQ_INT(sl_lander_due(l, fake_now, due, 4), 0);
+    sl_lander_destroy(l);
+    o.max_footer_bytes = 0;
+
     /* Over the memory budget, row groups are written out early (files stay open);
      * over the open-file cap, the partition with the most files is due. */
     o.max_bytes = 0;
