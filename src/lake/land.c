@@ -145,6 +145,7 @@ typedef struct stage {
 typedef enum job_kind {
     JOB_STAGE,      /* write the rows of a stage, file by file */
     JOB_ROW_GROUPS, /* write the buffered row group of each listed file out */
+    JOB_SPILL,      /* move each listed file's finished pages to the spill file */
     JOB_CLOSE       /* finish each listed file (footer naming its range, then the store file) */
 } job_kind;
 
@@ -253,6 +254,12 @@ struct sl_lander {
     uint64_t stage_job[2];       /* the job writing stage i; 0: none since it was emptied */
     sl_err job_err;              /* first error of the write threads not yet reported */
     char job_errstr[512];
+    /* Where open row groups' pages go under memory pressure (made at the first
+     * need; see relieve_memory); spill_off: not made, or failed once: row groups
+     * are written early instead. */
+    sl_pq_spill *spill;
+    _Atomic int spill_off;
+    char spill_err[512];         /* why spill_off, when the spill failed (for the summary) */
     /* Test hook SLUICE_TEST_CRASH_AT=STEP[:N] (crash_point); empty step: off. */
     char crash_step[16];
     uint64_t crash_nth, crash_seen;
@@ -732,6 +739,16 @@ static void job_item(sl_lander *l, lthread *t, const job *j, size_t i)
         return;
     }
     sl_pq_writer_set_pool(w->w, t->pool);
+    if (j->kind == JOB_SPILL) {
+        sl_err se = sl_pq_writer_spill(w->w, l->spill, e2, sizeof e2);
+        if (se == SL_ERR_IO && !atomic_exchange(&l->spill_off, 1)) /* the spill file, not the writer */
+            snprintf(l->spill_err, sizeof l->spill_err, "%s", e2);
+        else if (se != SL_OK) {
+            w->failed = 1;
+            thread_error(l, w, se, e2);
+        }
+        return;
+    }
     sl_err e = sl_pq_writer_flush_row_group(w->w, e2, sizeof e2);
     if (e != SL_OK) {
         w->failed = 1;
@@ -1080,22 +1097,17 @@ static int by_buffered_desc(const void *a, const void *b)
     return x->buffered < y->buffered ? 1 : x->buffered > y->buffered ? -1 : 0;
 }
 
-/* Over max_memory: writes out the row groups of the biggest open files (of any
- * partition), as one job, so that the lander buffers at most 3/4 of it. Files stay
- * open, so this bounds memory without making more files. A write error fails the
- * partition of the file concerned (the first error is returned). */
-static sl_err relieve_memory(sl_lander *l, char *errstr, size_t errstr_size)
+/* Lists the open files holding buffered rows, the biggest first, in l->scratch;
+ * returns how many. SL_ERR_NOMEM as (size_t)-1. */
+static size_t files_by_buffered(sl_lander *l)
 {
-    sl_err fe = stage_flush(l, errstr, errstr_size);
-    if (fe != SL_OK)
-        return fe;
     size_t n = 0;
     for (size_t i = 0; i < l->nparts; i++)
         n += l->parts[i]->nw;
     if (n > l->capscratch) {
         pwriter **ns = realloc(l->scratch, n * sizeof *ns);
         if (!ns)
-            return sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory");
+            return (size_t)-1;
         l->scratch = ns;
         l->capscratch = n;
     }
@@ -1105,27 +1117,68 @@ static sl_err relieve_memory(sl_lander *l, char *errstr, size_t errstr_size)
             if (l->parts[i]->w[j]->file && l->parts[i]->w[j]->buffered)
                 l->scratch[n++] = l->parts[i]->w[j];
     qsort(l->scratch, n, sizeof *l->scratch, by_buffered_desc);
-    /* Writing a row group out leaves (about) nothing buffered in its file. */
-    uint64_t target = l->opts.max_memory / 4 * 3, left = l->buffered;
-    size_t k = 0;
-    while (k < n && left > target) {
-        size_t b = l->scratch[k++]->buffered;
-        left = left > b ? left - b : 0;
-    }
-    job j = { JOB_ROW_GROUPS, 0, l->scratch, k };
+    return n;
+}
+
+/* Runs a JOB_SPILL or JOB_ROW_GROUPS job on the first k files of l->scratch and
+ * accounts for them after it. */
+static sl_err relieve_job(sl_lander *l, job_kind kind, size_t k, char *errstr, size_t errstr_size)
+{
+    job j = { kind, 0, l->scratch, k };
     jobs_wait(l, job_publish(l, &j));
     sl_err e = jobs_error(l, errstr, errstr_size);
     for (size_t i = 0; i < k; i++) {
         pwriter *w = l->scratch[i];
-        if (w->failed)
+        if (w->failed) {
             w->owner->stage_failed = 1;
-        else
-            account(l, w, sl_pq_writer_held_bytes(w->w), sl_pq_writer_footer_bytes(w->w),
-                    sl_pq_writer_bytes_written(w->w));
-        l->st.early_row_groups++;
+            continue;
+        }
+        account(l, w, sl_pq_writer_held_bytes(w->w), sl_pq_writer_footer_bytes(w->w),
+                sl_pq_writer_bytes_written(w->w));
+        if (kind == JOB_ROW_GROUPS)
+            l->st.early_row_groups++;
     }
     fail_marked(l);
     return e;
+}
+
+/* Over max_memory: brings what the lander buffers down to 3/4 of it, biggest
+ * open files (of any partition) first, as jobs of the write threads. First their
+ * finished pages go to the spill file (the row groups stay open and whole: only
+ * their dictionaries stay in memory); what that does not free is freed by writing
+ * row groups out early. Files stay open either way, so this bounds memory without
+ * making more files. A write error fails the partition of the file concerned
+ * (the first error is returned); a spill file that cannot be made or written
+ * turns spilling off for the rest of the lander's life. */
+static sl_err relieve_memory(sl_lander *l, char *errstr, size_t errstr_size)
+{
+    sl_err e = stage_flush(l, errstr, errstr_size);
+    if (e != SL_OK)
+        return e;
+    uint64_t target = l->opts.max_memory / 4 * 3;
+    for (int pass = 0; pass < 2 && l->buffered > target; pass++) {
+        job_kind kind = pass == 0 ? JOB_SPILL : JOB_ROW_GROUPS;
+        if (kind == JOB_SPILL && !l->spill && !atomic_load(&l->spill_off) &&
+            (l->opts.no_spill ||
+             !(l->spill = sl_pq_spill_new(l->opts.spill_dir, l->spill_err, sizeof l->spill_err))))
+            atomic_store(&l->spill_off, 1);
+        if (kind == JOB_SPILL && atomic_load(&l->spill_off))
+            continue;
+        size_t n = files_by_buffered(l);
+        if (n == (size_t)-1)
+            return sl_errf(SL_ERR_NOMEM, errstr, errstr_size, "out of memory");
+        /* Either leaves (about) nothing but dictionaries buffered in its file. */
+        uint64_t left = l->buffered;
+        size_t k = 0;
+        while (k < n && left > target) {
+            size_t b = l->scratch[k++]->buffered;
+            left = left > b ? left - b : 0;
+        }
+        e = relieve_job(l, kind, k, errstr, errstr_size);
+        if (e != SL_OK)
+            return e;
+    }
+    return SL_OK;
 }
 
 /* ---------------------------------------------------------------- partitions */
@@ -2086,6 +2139,7 @@ void sl_lander_destroy(sl_lander *l)
     for (size_t i = 0; i <= MAX_WRITE_THREADS; i++) /* after the writers (part_free) */
         if (l->thr[i].own_pool)
             sl_pq_pool_destroy(l->thr[i].pool);
+    sl_pq_spill_destroy(l->spill); /* after the writers too */
     free(l->parts);
     free(l->job_order);
     free(l->next_home);
@@ -2122,6 +2176,7 @@ void sl_lander_get_stats(const sl_lander *l, sl_lander_stats *st)
         st->pending_messages += l->parts[i]->messages;
     st->buffered_bytes = l->buffered + l->stg[0].bytes + l->stg[1].bytes;
     st->open_files = l->open_files;
+    st->spilled_bytes = sl_pq_spill_bytes(l->spill);
 }
 
 size_t sl_lander_ntables(const sl_lander *l) { return l->ntables + 1; }
@@ -2189,9 +2244,11 @@ void sl_land_print_summary(FILE *f, const sl_lander *l, double seconds, uint64_t
     fprintf(f, "  %-20s %" PRIu64 "\n", "extra keys ignored", st.extra_keys);
     fprintf(f, "  %-20s %" PRIu64 " (%s) in %" PRIu64 " commit%s\n", "files written", st.files, out,
             st.commits, st.commits == 1 ? "" : "s");
-    if (st.early_row_groups)
-        fprintf(f, "  %-20s %" PRIu64 " row groups written early to stay under the memory budget\n", "memory",
-                st.early_row_groups);
+    if (st.early_row_groups || st.spilled_bytes)
+        fprintf(f, "  %-20s %.1f MB of pages spilled, %" PRIu64 " row groups written early to stay under the budget\n",
+                "memory", (double)st.spilled_bytes / 1e6, st.early_row_groups);
+    if (l->spill_err[0])
+        fprintf(f, "  %-20s off (%s): row groups were written early instead\n", "spilling", l->spill_err);
     if (st.rolled_forward || st.rolled_back)
         fprintf(f, "  %-20s %" PRIu64 " renames finished, %" PRIu64 " temporary files deleted\n", "recovered",
                 st.rolled_forward, st.rolled_back);

@@ -71,6 +71,10 @@ typedef struct sl_lander_opts {
                                   (RLIMIT_NOFILE) less 256, 64 to 8192; others (WebHDFS) 512 */
     size_t dedupe_window;      /* dedupe keys remembered per (tenant, topic, partition); 0: 1,000,000 */
     int no_dedupe;             /* 1: land duplicates too */
+    int no_spill;              /* 1: over max_memory, write row groups early at once, without
+                                  first moving open row groups' pages to a spill file */
+    const char *spill_dir;     /* where the spill file goes (an unnamed temporary, sl_pq_spill_new);
+                                  NULL: $TMPDIR, else /tmp. Borrowed: must outlive the lander */
     const char *tenant;        /* tenant folder when the mapping names none; NULL: no tenant folder.
                                   Borrowed; must outlive the lander. */
     sl_tenant_from tenant_from; /* where each message's tenant id comes from (tenant.h); src
@@ -194,6 +198,7 @@ typedef struct sl_lander_stats {
     uint64_t rolled_forward;    /* recovery: renames finished */
     uint64_t rolled_back;       /* recovery: temporary files deleted */
     uint64_t early_row_groups;  /* row groups written early to stay under max_memory */
+    uint64_t spilled_bytes;     /* pages moved to the spill file to stay under max_memory */
 } sl_lander_stats;
 void sl_lander_get_stats(const sl_lander *l, sl_lander_stats *st);
 /* Tables the lander writes: the mapping's (0..n-1), then "_quarantine" (index n). */

@@ -80,6 +80,18 @@ typedef struct sl_pq_pool sl_pq_pool;
 sl_pq_pool *sl_pq_pool_new(void);
 void sl_pq_pool_destroy(sl_pq_pool *pool);
 
+/* A spill file: where writers under memory pressure keep the finished pages of
+ * their open row groups instead of memory (sl_pq_writer_spill). An unnamed
+ * temporary file in `dir` (NULL: $TMPDIR, else /tmp), gone with the process
+ * however it ends; any number of writers and threads may share one. Space is
+ * given back as each row group is written. sl_pq_spill_new returns NULL (with
+ * errstr) when the file cannot be made; destroy (NULL: no-op) after every
+ * writer that used it. sl_pq_spill_bytes: bytes spilled so far in all. */
+typedef struct sl_pq_spill sl_pq_spill;
+sl_pq_spill *sl_pq_spill_new(const char *dir, char *errstr, size_t errstr_size);
+void sl_pq_spill_destroy(sl_pq_spill *sp);
+uint64_t sl_pq_spill_bytes(const sl_pq_spill *sp);
+
 /* Defaults: ZSTD level 3, 1 MiB pages, 128 MiB row groups, 1 MiB dictionaries. */
 sl_pq_options sl_pq_options_default(void);
 
@@ -140,6 +152,15 @@ size_t sl_pq_writer_held_bytes(const sl_pq_writer *w);
  * until the file is closed, the one part of a writer's memory that writing row
  * groups early does not give back. */
 size_t sl_pq_writer_footer_bytes(const sl_pq_writer *w);
+/* Relieves memory without ending the row group: finishes the page being filled
+ * of every column and moves all finished pages of the open row group to `sp`
+ * (the same spill at every call of one writer), giving their memory back; what
+ * stays is the dictionaries. The row group is written as usual later, its pages
+ * copied back in order, so the file is as without spilling except for where
+ * pages end. SL_ERR_IO when the spill file cannot be written: the writer is then
+ * unchanged (its pages stay in memory) and usable; any other error fails the
+ * writer as a failed write does. */
+sl_err sl_pq_writer_spill(sl_pq_writer *w, sl_pq_spill *sp, char *errstr, size_t errstr_size);
 uint64_t sl_pq_writer_bytes_written(const sl_pq_writer *w);
 
 /* ---- reader ---- */

@@ -18,7 +18,9 @@
  * therefore about one row group, encoded and compressed, plus one page per
  * column. That memory is reused by the next row group, or given back to the
  * pool by an explicit sl_pq_writer_flush_row_group() (the caller's way to
- * relieve memory pressure) and by destroy.
+ * relieve memory pressure) and by destroy. sl_pq_writer_spill() relieves it
+ * without ending the row group: the finished pages move to a spill file (their
+ * offsets kept per column, in order) and are copied back by chunk_write.
  *
  * Memory comes from the writer's sl_pq_pool (opts.pool, or one of its own):
  * page buffers start small and double as needed, finished pages go into
@@ -61,11 +63,13 @@
 #include "parquet/parquet.h"
 
 #include <math.h>
+#include <sys/uio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "parquet/codec.h"
 #include "parquet/encoding.h"
+#include "parquet/spill.h"
 #include "parquet/thrift.h"
 
 /* Rows per data page at most (as parquet-mr's page.row.count.limit): keeps
@@ -169,6 +173,11 @@ typedef struct segbuf {
     uint64_t len;         /* bytes held */
 } segbuf;
 
+/* Pages of a column chunk moved to the spill file (sl_pq_writer_spill). */
+typedef struct spext {
+    uint64_t off, len;
+} spext;
+
 typedef struct pq_stats {
     int64_t nulls;
     int has;              /* a non-null (non-NaN for doubles) value was seen */
@@ -220,6 +229,8 @@ typedef struct pq_col {
     int dict_skip;        /* chunks still to start PLAIN: the dictionary did not
                            * pay in an earlier chunk of this column */
     segbuf chunk;         /* finished data pages (headers + bodies) */
+    spext *sp;            /* earlier finished data pages, in the spill file, in order */
+    size_t nsp, capsp;
     uint64_t chunk_usize, chunk_csize; /* data pages: header + (un)compressed body */
 } pq_col;
 
@@ -235,6 +246,10 @@ struct sl_pq_writer {
     char *names;          /* one block holding every column name */
     sl_pq_pool *pool;     /* opts.pool or, without one, own_pool */
     sl_pq_pool *own_pool;
+    sl_pq_spill *spill;   /* the spill its pages went to (set at the first spill) */
+    spext *regions;       /* what each spill call of the open row group wrote (given
+                           * back to the spill once the row group is written) */
+    size_t nreg, capreg;
     int state;
 
     uint64_t pos;         /* bytes written to out */
@@ -1310,6 +1325,17 @@ static sl_err plain_add(sl_pq_writer *w, pq_col *c, const sl_value *v)
     return SL_OK;
 }
 
+/* The open row group's spilled pages are not needed again (written out, or
+ * dropped with the writer): their space in the spill file goes back. */
+static void spill_release(sl_pq_writer *w)
+{
+    for (size_t k = 0; k < w->nreg; k++)
+        sl_pq_spill_drop(w->spill, w->regions[k].off, w->regions[k].len);
+    w->nreg = 0;
+    for (size_t i = 0; i < w->ncols; i++)
+        w->cols[i].nsp = 0;
+}
+
 /* Gives column c's memory (page buffers, finished pages, dictionary) back to
  * the pool: after its row group was written (the page is empty), or when the
  * writer is destroyed (whatever it held is dropped). */
@@ -1468,6 +1494,18 @@ static sl_err chunk_write(sl_pq_writer *w, pq_col *c, sl_thrift_enc *rg, uint64_
             return e;
     }
     uint64_t data_off = w->pos;
+    for (size_t k = 0; k < c->nsp; k++) {
+        sl_buf *b = &w->pool->page;
+        b->len = 0;
+        if (sl_buf_reserve(b, c->sp[k].len) != SL_OK)
+            return nomem(errstr, errstr_size, "pages read back");
+        e = sl_pq_spill_get(w->spill, c->sp[k].off, b->data, c->sp[k].len, errstr, errstr_size);
+        if (e == SL_OK)
+            e = w_write(w, b->data, c->sp[k].len, errstr, errstr_size);
+        if (e != SL_OK)
+            return e;
+    }
+    c->nsp = 0;
     for (size_t i = 0; c->chunk.len && i <= c->chunk.cur; i++)
         if (c->chunk.seg[i].len &&
             (e = w_write(w, c->chunk.seg[i].data, c->chunk.seg[i].len, errstr, errstr_size)) !=
@@ -1581,12 +1619,86 @@ static sl_err rg_flush(sl_pq_writer *w, int release, char *errstr, size_t errstr
         return nomem(errstr, errstr_size, "footer");
     }
     w->nrg++;
+    spill_release(w);
     w->rg_rows = 0;
     w->rg_bytes = 0;
     for (size_t i = 0; i < w->ncols; i++) {
         if (release)
             col_release(w, &w->cols[i]);
         col_reset_chunk(w, &w->cols[i]);
+    }
+    return SL_OK;
+}
+
+sl_err sl_pq_writer_spill(sl_pq_writer *w, sl_pq_spill *sp, char *errstr, size_t errstr_size)
+{
+    if (w->state != W_OPEN)
+        return sl_errf(SL_ERR_INVALID, errstr, errstr_size,
+                       "parquet writer: spill after close or after an error");
+    if (!sp || (w->spill && w->spill != sp))
+        return sl_errf(SL_ERR_INVALID, errstr, errstr_size,
+                       "parquet writer: spill to no file or to another one");
+    w->spill = sp;
+    /* Finish every page, then make room for the bookkeeping, so that nothing can
+     * fail between the write and forgetting the pages. */
+    size_t nseg = 0;
+    for (size_t i = 0; i < w->ncols; i++) {
+        pq_col *c = &w->cols[i];
+        sl_err e = page_flush(w, c, errstr, errstr_size);
+        if (e != SL_OK) {
+            w->state = W_FAILED;
+            return e;
+        }
+        if (c->chunk.len) {
+            spext *n = sl_array_grow(c->sp, &c->capsp, c->nsp + 1, sizeof *n, 4);
+            if (!n)
+                return nomem(errstr, errstr_size, "spilled pages");
+            c->sp = n;
+            nseg += c->chunk.cur + 1;
+        }
+    }
+    if (nseg == 0)
+        return SL_OK;
+    spext *nr = sl_array_grow(w->regions, &w->capreg, w->nreg + 1, sizeof *nr, 4);
+    struct iovec *iov = malloc(nseg * sizeof *iov);
+    if (!nr || !iov) {
+        free(iov);
+        if (nr)
+            w->regions = nr;
+        return nomem(errstr, errstr_size, "spilled pages");
+    }
+    w->regions = nr;
+    /* One write for all: column by column, each column's pages in order. */
+    size_t k = 0;
+    uint64_t total = 0;
+    for (size_t i = 0; i < w->ncols; i++) {
+        pq_col *c = &w->cols[i];
+        for (size_t j = 0; c->chunk.len && j <= c->chunk.cur; j++)
+            if (c->chunk.seg[j].len) {
+                iov[k++] = (struct iovec){ c->chunk.seg[j].data, c->chunk.seg[j].len };
+                total += c->chunk.seg[j].len;
+            }
+    }
+    uint64_t off;
+    sl_err e = sl_pq_spill_putv(sp, iov, k, total, &off, errstr, errstr_size);
+    free(iov);
+    if (e != SL_OK)
+        return e;
+    w->regions[w->nreg++] = (spext){ off, total };
+    for (size_t i = 0; i < w->ncols; i++) {
+        pq_col *c = &w->cols[i];
+        if (c->chunk.len) {
+            c->sp[c->nsp++] = (spext){ off, c->chunk.len };
+            off += c->chunk.len;
+            segbuf_free(w->pool, &c->chunk);
+        }
+        /* the page buffers go back to the pool too: taken again at the next value */
+        size_t len = c->plain.len;
+        pool_put(w->pool, c->idx, c->idx_cap);
+        c->idx = NULL;
+        c->idx_cap = 0;
+        pbuf_release(w->pool, &c->plain);
+        c->plain.len = len;
     }
     return SL_OK;
 }
@@ -1894,10 +2006,13 @@ void sl_pq_writer_destroy(sl_pq_writer *w)
     if (!w)
         return;
     if (w->cols) {
+        spill_release(w);
+        free(w->regions);
         for (size_t i = 0; i < w->ncols; i++) {
             pq_col *c = &w->cols[i];
             if (w->pool)
                 col_release(w, c);
+            free(c->sp);
             sl_buf_free(&c->lvl);
             sl_buf_free(&c->st.smin);
             sl_buf_free(&c->st.smax);

@@ -200,8 +200,28 @@ else
     check huge_pages_same_rows [ "$(cat "$tmp"/h1/_sluice/manifests/gen.ndjson/0/*.json | jq -c '.tables')" = \
         "$(cat "$tmp"/h2/_sluice/manifests/gen.ndjson/0/*.json | jq -c '.tables')" ]
 
+    # A 1 MB budget: open row groups' pages go to the spill file (in TMPDIR) and
+    # come back when written; the same rows land, nothing is left in TMPDIR, and
+    # DuckDB's answers over that lake are checked below too.
+    mkdir -p "$tmp/spilldir"
+    TMPDIR="$tmp/spilldir" "$SLUICE" land --from "$tmp/gen.json" --lake "$tmp/gs" --max-memory 1M 2> "$tmp/gssum"
+    check spill_exits_0 [ $? -eq 0 ]
+    check spill_spilled grep -Eq "memory +[0-9.]+ MB of pages spilled" "$tmp/gssum"
+    check spill_not_zero [ -z "$(grep -E 'memory +0\.0 MB of pages spilled' "$tmp/gssum")" ]
+    check spill_same_rows [ "$(grep -E '^  (assessments|questions|options) ' "$tmp/gssum")" = \
+        "$(grep -E '^  (assessments|questions|options) ' "$tmp/gsum")" ]
+    check spill_nothing_left [ -z "$(ls -A "$tmp/spilldir")" ]
+    TMPDIR="$tmp/nonexistent" "$SLUICE" land --from "$tmp/gen.json" --lake "$tmp/gn" --max-memory 1M 2> "$tmp/gnsum"
+    check spill_unusable_tmpdir_still_lands [ $? -eq 0 ]
+    check spill_unusable_tmpdir_same_rows [ "$(grep -E '^  (assessments|questions|options) ' "$tmp/gnsum")" = \
+        "$(grep -E '^  (assessments|questions|options) ' "$tmp/gsum")" ]
+    check spill_unusable_tmpdir_nothing_spilled grep -Eq "memory +0\.0 MB of pages spilled, [1-9]" "$tmp/gnsum"
+    check spill_unusable_tmpdir_says_why grep -q "spilling *off (cannot make a spill file in $tmp/nonexistent" "$tmp/gnsum"
+    check spill_usable_says_nothing [ -z "$(grep spilling "$tmp/gssum")" ]
+
     if [ -d tests/readers/node_modules/@duckdb/node-api ]; then
         node tests/e2e/land_check.mjs --raw "$tmp/gen.json" --lake "$tmp/g" --name land || failed=1
+        node tests/e2e/land_check.mjs --raw "$tmp/gen.json" --lake "$tmp/gs" --name land_spilled || failed=1
         node tests/e2e/land_check.mjs --raw "$tmp/gen.ndjson" --lake "$tmp/k" --name land_killed || failed=1
     else
         notok duckdb_available "tests/readers/node_modules/@duckdb/node-api missing (make deps)"

@@ -716,8 +716,41 @@ static void test_due_and_errors(void)
     sl_lander_destroy(l);
     o.max_footer_bytes = 0;
 
-    /* Over the memory budget, row groups are written out early (files stay open);
-     * over the open-file cap, the partition with the most files is due. */
+    /* Over the memory budget, pages go to the spill file first (row groups stay
+     * whole) and what that leaves (dictionaries) is freed by writing row groups
+     * early; every row is there. */
+    o.max_memory = 1;
+    tally before = table_tally(s, "options", "keen_id");
+    l = sl_lander_new(s, m, &o, err, sizeof err);
+    REQUIRE(l);
+    CHECK_EQ_INT(sl_lander_assign(l, "sp", 0, &resume, err, sizeof err), SL_OK);
+    CHECK_EQ_INT(add(l, "sp", 0, lines[5], line_len[5]), SL_OK);
+    CHECK_EQ_INT(add(l, "sp", 1, lines[6], line_len[6]), SL_OK);
+    sl_lander_stats sst;
+    sl_lander_get_stats(l, &sst);
+    CHECK(sst.spilled_bytes > 0);
+    CHECK_EQ_INT(sst.buffered_bytes, 0);
+    CHECK_EQ_INT(sl_lander_commit(l, "sp", 0, &last, err, sizeof err), SL_OK);
+    sl_lander_destroy(l);
+    tally spt = table_tally(s, "options", "keen_id");
+    CHECK_EQ_INT(spt.rows - before.rows, 16 + 33); /* records 5 and 6 */
+    /* A spill folder that cannot be used: row groups early, as without spilling. */
+    o.spill_dir = "/nonexistent-sluice-dir";
+    l = sl_lander_new(s, m, &o, err, sizeof err);
+    REQUIRE(l);
+    CHECK_EQ_INT(sl_lander_assign(l, "sq", 0, &resume, err, sizeof err), SL_OK);
+    CHECK_EQ_INT(add(l, "sq", 0, lines[5], line_len[5]), SL_OK);
+    sl_lander_get_stats(l, &sst);
+    CHECK_EQ_INT(sst.spilled_bytes, 0);
+    CHECK_EQ_INT(sst.early_row_groups, 3);
+    CHECK_EQ_INT(sst.buffered_bytes, 0);
+    sl_lander_destroy(l);
+    o.spill_dir = NULL;
+
+    /* Over the memory budget without spilling, row groups are written out early
+     * (files stay open); over the open-file cap, the partition with the most
+     * files is due. */
+    o.no_spill = 1;
     o.max_bytes = 0;
     o.max_memory = 1;
     o.max_open_files = 7;

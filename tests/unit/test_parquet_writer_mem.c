@@ -7,7 +7,8 @@
  * writer's flush_row_group and reused, dirty, by others (same bytes as writers
  * without a pool); and the early check that turns a chunk PLAIN after 512
  * all-distinct values but keeps the dictionary when one of them repeats, and
- * lets the next chunk try the dictionary again.
+ * lets the next chunk try the dictionary again; and spilling, which moves an
+ * open row group's pages to a spill file and back without losing any.
  */
 #include "parquet/parquet.h"
 
@@ -43,6 +44,28 @@ static void wide_row(uint64_t r, sl_value v[2], char buf[32])
     v[1].u.s.n = (uint32_t)n;
 }
 
+/* Rows of row group 0 of rd equal to wide_row's (of `rows`). */
+static long wide_rows_back(sl_pq_reader *rd, uint64_t rows)
+{
+    char err[256], buf[32];
+    sl_value v[2];
+    const sl_value *ci, *cs;
+    if (sl_pq_reader_read_column(rd, 0, 0, &ci, err, sizeof err) != SL_OK ||
+        sl_pq_reader_read_column(rd, 0, 1, &cs, err, sizeof err) != SL_OK) {
+        fprintf(stderr, "  read: %s\n", err);
+        return -1;
+    }
+    long good = 0;
+    for (uint64_t r = 0; r < rows; r++) {
+        wide_row(r, v, buf);
+        int same = ci[r].is_null == v[0].is_null && (v[0].is_null || ci[r].u.i == v[0].u.i);
+        same &= !cs[r].is_null && cs[r].u.s.n == v[1].u.s.n &&
+                memcmp(cs[r].u.s.p, v[1].u.s.p, v[1].u.s.n) == 0;
+        good += same;
+    }
+    return good;
+}
+
 static void test_index_widths(void)
 {
     const uint64_t rows = 200000;
@@ -69,18 +92,7 @@ static void test_index_widths(void)
         CHECK_EQ_INT(ci.has_dictionary, 1); /* one dictionary past 65536 entries */
         CHECK_EQ_STR(ci.encodings, "PLAIN,RLE,RLE_DICTIONARY");
     }
-    const sl_value *ci, *cs;
-    REQUIRE(sl_pq_reader_read_column(rd, 0, 0, &ci, err, sizeof err) == SL_OK);
-    REQUIRE(sl_pq_reader_read_column(rd, 0, 1, &cs, err, sizeof err) == SL_OK);
-    long good = 0;
-    for (uint64_t r = 0; r < rows; r++) {
-        wide_row(r, v, buf);
-        int same = ci[r].is_null == v[0].is_null && (v[0].is_null || ci[r].u.i == v[0].u.i);
-        same &= !cs[r].is_null && cs[r].u.s.n == v[1].u.s.n &&
-                memcmp(cs[r].u.s.p, v[1].u.s.p, v[1].u.s.n) == 0;
-        good += same;
-    }
-    CHECK_EQ_INT(good, (long)rows);
+    CHECK_EQ_INT(wide_rows_back(rd, rows), (long)rows);
     sl_pq_reader_destroy(rd);
     sl_buf_free(&b);
 }
@@ -349,6 +361,83 @@ static void test_early_unique_no_skip(void)
     sl_buf_free(&b);
 }
 
+/* ---------------------------------------------------------------- spill */
+
+/* The index-width data again, spilled every 7,777 rows: one row group, every
+ * value back, memory given back at each spill, and the dictionary widened
+ * across spills. */
+static void test_spill_roundtrip(void)
+{
+    const uint64_t rows = 200000;
+    char err[256], buf[32];
+    sl_value v[2];
+    sl_buf b = {0};
+    sl_pq_spill *sp = sl_pq_spill_new(NULL, err, sizeof err);
+    REQUIRE(sp);
+    sl_pq_options o = sl_pq_options_default();
+    sl_pq_writer *w = sl_pq_writer_new(wide_cols, 2, &o, sl_out_mem(&b), err, sizeof err);
+    REQUIRE(w);
+    int spills = 0, dropped = 0;
+    for (uint64_t r = 0; r < rows; r++) {
+        wide_row(r, v, buf);
+        REQUIRE(sl_pq_writer_write_row(w, v, err, sizeof err) == SL_OK);
+        if (r % 7777 == 7776) {
+            size_t before = sl_pq_writer_held_bytes(w);
+            REQUIRE(sl_pq_writer_spill(w, sp, err, sizeof err) == SL_OK);
+            dropped += sl_pq_writer_held_bytes(w) < before;
+            spills++;
+        }
+    }
+    CHECK_EQ_INT(dropped, spills);
+    CHECK(sl_pq_spill_bytes(sp) > 100000);
+    /* one writer, one spill file */
+    sl_pq_spill *other = sl_pq_spill_new(NULL, err, sizeof err);
+    REQUIRE(other);
+    CHECK_EQ_INT(sl_pq_writer_spill(w, other, err, sizeof err), SL_ERR_INVALID);
+    sl_pq_spill_destroy(other);
+    REQUIRE(sl_pq_writer_close(w, err, sizeof err) == SL_OK);
+    sl_pq_writer_destroy(w);
+    sl_pq_spill_destroy(sp);
+
+    sl_in in;
+    sl_pq_reader *rd = open_mem(&b, &in);
+    REQUIRE(rd);
+    CHECK_EQ_INT(sl_pq_reader_nrow_groups(rd), 1);
+    CHECK_EQ_INT(sl_pq_reader_row_group_rows(rd, 0), (long)rows);
+    CHECK_EQ_INT(wide_rows_back(rd, rows), (long)rows);
+    sl_pq_reader_destroy(rd);
+    sl_buf_free(&b);
+}
+
+/* A spill file that cannot be made says where; a writer destroyed with
+ * spilled pages (a file aborted) gives them back without writing them. */
+static void test_spill_errors(void)
+{
+    char err[256] = "";
+    CHECK(sl_pq_spill_new("/nonexistent-sluice-dir", err, sizeof err) == NULL);
+    CHECK(strstr(err, "/nonexistent-sluice-dir") != NULL);
+    sl_pq_spill *sp = sl_pq_spill_new(NULL, err, sizeof err);
+    REQUIRE(sp);
+    sl_buf b = {0};
+    sl_pq_options o = sl_pq_options_default();
+    sl_pq_writer *w = sl_pq_writer_new(wide_cols, 2, &o, sl_out_mem(&b), err, sizeof err);
+    REQUIRE(w);
+    char buf[32];
+    sl_value v[2];
+    for (uint64_t r = 0; r < 5000; r++) {
+        wide_row(r, v, buf);
+        REQUIRE(sl_pq_writer_write_row(w, v, err, sizeof err) == SL_OK);
+    }
+    REQUIRE(sl_pq_writer_spill(w, sp, err, sizeof err) == SL_OK);
+    CHECK(sl_pq_spill_bytes(sp) > 0);
+    size_t len = b.len; /* only the leading magic so far */
+    sl_pq_writer_destroy(w);
+    CHECK_EQ_INT(b.len, len);
+    sl_pq_spill_destroy(sp);
+    sl_pq_spill_destroy(NULL);
+    sl_buf_free(&b);
+}
+
 int main(void)
 {
     T_RUN(test_index_widths);
@@ -356,5 +445,7 @@ int main(void)
     T_RUN(test_pool_reuse_same_bytes);
     T_RUN(test_early_unique_check);
     T_RUN(test_early_unique_no_skip);
+    T_RUN(test_spill_roundtrip);
+    T_RUN(test_spill_errors);
     return t_done();
 }
