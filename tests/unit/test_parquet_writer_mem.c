@@ -12,6 +12,9 @@
  */
 #include "parquet/parquet.h"
 
+#include <signal.h>
+#include <sys/resource.h>
+
 #include "t.h"
 
 /* Opens `b` as a Parquet file; NULL (and a message) on failure. */
@@ -438,6 +441,52 @@ static void test_spill_errors(void)
     sl_buf_free(&b);
 }
 
+/* A spill write that fails (here: over RLIMIT_FSIZE, as a full disk would)
+ * leaves the writer as it was: its pages stay in memory and every row is
+ * written when the file is closed. */
+static void test_spill_write_fails(void)
+{
+    char err[256], buf[32];
+    sl_value v[2];
+    struct rlimit old;
+    REQUIRE(getrlimit(RLIMIT_FSIZE, &old) == 0);
+    void (*oldsig)(int) = signal(SIGXFSZ, SIG_IGN);
+    sl_pq_spill *sp = sl_pq_spill_new(NULL, err, sizeof err);
+    REQUIRE(sp);
+    sl_buf b = {0};
+    sl_pq_options o = sl_pq_options_default();
+    sl_pq_writer *w = sl_pq_writer_new(wide_cols, 2, &o, sl_out_mem(&b), err, sizeof err);
+    REQUIRE(w);
+    const uint64_t rows = 60000;
+    for (uint64_t r = 0; r < rows / 2; r++) {
+        wide_row(r, v, buf);
+        REQUIRE(sl_pq_writer_write_row(w, v, err, sizeof err) == SL_OK);
+    }
+    struct rlimit tiny = old;
+    tiny.rlim_cur = 4096;
+    REQUIRE(setrlimit(RLIMIT_FSIZE, &tiny) == 0);
+    sl_err e = sl_pq_writer_spill(w, sp, err, sizeof err);
+    REQUIRE(setrlimit(RLIMIT_FSIZE, &old) == 0);
+    signal(SIGXFSZ, oldsig);
+    CHECK_EQ_INT(e, SL_ERR_IO);
+    CHECK(strstr(err, "spill file") != NULL);
+    CHECK(sl_pq_writer_held_bytes(w) > 4096); /* the pages are still here */
+    for (uint64_t r = rows / 2; r < rows; r++) {
+        wide_row(r, v, buf);
+        REQUIRE(sl_pq_writer_write_row(w, v, err, sizeof err) == SL_OK);
+    }
+    REQUIRE(sl_pq_writer_close(w, err, sizeof err) == SL_OK);
+    sl_pq_writer_destroy(w);
+    sl_pq_spill_destroy(sp);
+    sl_in in;
+    sl_pq_reader *rd = open_mem(&b, &in);
+    REQUIRE(rd);
+    CHECK_EQ_INT(sl_pq_reader_row_group_rows(rd, 0), (long)rows);
+    CHECK_EQ_INT(wide_rows_back(rd, rows), (long)rows);
+    sl_pq_reader_destroy(rd);
+    sl_buf_free(&b);
+}
+
 int main(void)
 {
     T_RUN(test_index_widths);
@@ -447,5 +496,6 @@ int main(void)
     T_RUN(test_early_unique_no_skip);
     T_RUN(test_spill_roundtrip);
     T_RUN(test_spill_errors);
+    T_RUN(test_spill_write_fails);
     return t_done();
 }
