@@ -69,6 +69,32 @@ static long wide_rows_back(sl_pq_reader *rd, uint64_t rows)
     return good;
 }
 
+/* A writer of wide_cols into b (NULL with a message on failure). */
+static sl_pq_writer *wide_writer(sl_buf *b)
+{
+    char err[256];
+    sl_pq_options o = sl_pq_options_default();
+    sl_pq_writer *w = sl_pq_writer_new(wide_cols, 2, &o, sl_out_mem(b), err, sizeof err);
+    if (!w)
+        fprintf(stderr, "  writer: %s\n", err);
+    return w;
+}
+
+/* Writes wide_row(from) .. wide_row(to - 1) to w: 1 when all went in. */
+static int wide_write(sl_pq_writer *w, uint64_t from, uint64_t to)
+{
+    char err[256], buf[32];
+    sl_value v[2];
+    for (uint64_t r = from; r < to; r++) {
+        wide_row(r, v, buf);
+        if (sl_pq_writer_write_row(w, v, err, sizeof err) != SL_OK) {
+            fprintf(stderr, "  row %llu: %s\n", (unsigned long long)r, err);
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static void test_index_widths(void)
 {
     const uint64_t rows = 200000;
@@ -422,15 +448,9 @@ static void test_spill_errors(void)
     sl_pq_spill *sp = sl_pq_spill_new(NULL, err, sizeof err);
     REQUIRE(sp);
     sl_buf b = {0};
-    sl_pq_options o = sl_pq_options_default();
-    sl_pq_writer *w = sl_pq_writer_new(wide_cols, 2, &o, sl_out_mem(&b), err, sizeof err);
+    sl_pq_writer *w = wide_writer(&b);
     REQUIRE(w);
-    char buf[32];
-    sl_value v[2];
-    for (uint64_t r = 0; r < 5000; r++) {
-        wide_row(r, v, buf);
-        REQUIRE(sl_pq_writer_write_row(w, v, err, sizeof err) == SL_OK);
-    }
+    REQUIRE(wide_write(w, 0, 5000));
     REQUIRE(sl_pq_writer_spill(w, sp, err, sizeof err) == SL_OK);
     CHECK(sl_pq_spill_bytes(sp) > 0);
     size_t len = b.len; /* only the leading magic so far */
@@ -446,22 +466,17 @@ static void test_spill_errors(void)
  * written when the file is closed. */
 static void test_spill_write_fails(void)
 {
-    char err[256], buf[32];
-    sl_value v[2];
+    char err[256];
     struct rlimit old;
     REQUIRE(getrlimit(RLIMIT_FSIZE, &old) == 0);
     void (*oldsig)(int) = signal(SIGXFSZ, SIG_IGN);
     sl_pq_spill *sp = sl_pq_spill_new(NULL, err, sizeof err);
     REQUIRE(sp);
     sl_buf b = {0};
-    sl_pq_options o = sl_pq_options_default();
-    sl_pq_writer *w = sl_pq_writer_new(wide_cols, 2, &o, sl_out_mem(&b), err, sizeof err);
+    sl_pq_writer *w = wide_writer(&b);
     REQUIRE(w);
     const uint64_t rows = 60000;
-    for (uint64_t r = 0; r < rows / 2; r++) {
-        wide_row(r, v, buf);
-        REQUIRE(sl_pq_writer_write_row(w, v, err, sizeof err) == SL_OK);
-    }
+    REQUIRE(wide_write(w, 0, rows / 2));
     struct rlimit tiny = old;
     tiny.rlim_cur = 4096;
     REQUIRE(setrlimit(RLIMIT_FSIZE, &tiny) == 0);
@@ -471,10 +486,7 @@ static void test_spill_write_fails(void)
     CHECK_EQ_INT(e, SL_ERR_IO);
     CHECK(strstr(err, "spill file") != NULL);
     CHECK(sl_pq_writer_held_bytes(w) > 4096); /* the pages are still here */
-    for (uint64_t r = rows / 2; r < rows; r++) {
-        wide_row(r, v, buf);
-        REQUIRE(sl_pq_writer_write_row(w, v, err, sizeof err) == SL_OK);
-    }
+    REQUIRE(wide_write(w, rows / 2, rows));
     REQUIRE(sl_pq_writer_close(w, err, sizeof err) == SL_OK);
     sl_pq_writer_destroy(w);
     sl_pq_spill_destroy(sp);
