@@ -1336,10 +1336,9 @@ static void spill_release(sl_pq_writer *w)
         w->cols[i].nsp = 0;
 }
 
-/* Gives column c's memory (page buffers, finished pages, dictionary) back to
- * the pool: after its row group was written (the page is empty), or when the
- * writer is destroyed (whatever it held is dropped). */
-static void col_release(sl_pq_writer *w, pq_col *c)
+/* Gives the buffers of column c's page (indexes, PLAIN values) back to the
+ * pool; they are taken again at the column's next value. */
+static void page_buffers_release(sl_pq_writer *w, pq_col *c)
 {
     size_t len = c->plain.len;
     pool_put(w->pool, c->idx, c->idx_cap);
@@ -1347,6 +1346,14 @@ static void col_release(sl_pq_writer *w, pq_col *c)
     c->idx_cap = 0;
     pbuf_release(w->pool, &c->plain);
     c->plain.len = len; /* the gap, counted before the block is taken again */
+}
+
+/* Gives column c's memory (page buffers, finished pages, dictionary) back to
+ * the pool: after its row group was written (the page is empty), or when the
+ * writer is destroyed (whatever it held is dropped). */
+static void col_release(sl_pq_writer *w, pq_col *c)
+{
+    page_buffers_release(w, c);
     segbuf_free(w->pool, &c->chunk);
     dict_free(w->pool, &c->dict);
 }
@@ -1692,13 +1699,7 @@ sl_err sl_pq_writer_spill(sl_pq_writer *w, sl_pq_spill *sp, char *errstr, size_t
             off += c->chunk.len;
             segbuf_free(w->pool, &c->chunk);
         }
-        /* the page buffers go back to the pool too: taken again at the next value */
-        size_t len = c->plain.len;
-        pool_put(w->pool, c->idx, c->idx_cap);
-        c->idx = NULL;
-        c->idx_cap = 0;
-        pbuf_release(w->pool, &c->plain);
-        c->plain.len = len;
+        page_buffers_release(w, c);
     }
     return SL_OK;
 }
